@@ -1,0 +1,1 @@
+"""Discord features, one extension each. Only this package imports discord."""

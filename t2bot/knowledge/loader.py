@@ -1,0 +1,238 @@
+"""Load the knowledge folder: parse every YAML file, merge the sections, validate, and report
+every problem with its file, line and place, so that a broken edit never reaches a member."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from t2bot.knowledge.model import Knowledge
+from t2bot.knowledge.validate import check_semantics
+
+LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches")
+SINGLE_SECTIONS = ("meta", "start")
+MAP_SECTIONS = ("references",)
+KNOWN_SECTIONS = LIST_SECTIONS + SINGLE_SECTIONS + MAP_SECTIONS
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
+
+
+class KnowledgeError(Exception):
+    """The knowledge folder cannot be used; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    path: tuple[Any, ...]  # path inside that file's document
+
+
+class SourceMap:
+    """Maps a place in the merged document back to its file and line."""
+
+    def __init__(self) -> None:
+        self.lines: dict[tuple[str, tuple[Any, ...]], int] = {}
+        self.origins: dict[tuple[Any, ...], Origin] = {}
+        self.item_ids: dict[tuple[Any, ...], str] = {}
+
+    def locate(self, merged_path: tuple[Any, ...]) -> tuple[str, int | None, str]:
+        """Longest known prefix of ``merged_path`` -> (file, line, readable place)."""
+        for cut in range(len(merged_path), 0, -1):
+            origin = self.origins.get(tuple(merged_path[:cut]))
+            if origin is None:
+                continue
+            file_path = origin.path + tuple(merged_path[cut:])
+            for tail in range(len(file_path), -1, -1):
+                line = self.lines.get((origin.file, file_path[:tail]))
+                if line is not None:
+                    return origin.file, line, self.describe(merged_path)
+            return origin.file, None, self.describe(merged_path)
+        return "knowledge", None, self.describe(merged_path)
+
+    def describe(self, path: tuple[Any, ...]) -> str:
+        return describe(path, self.item_ids)
+
+
+def describe(path: tuple[Any, ...], item_ids: dict[tuple[Any, ...], str]) -> str:
+    """``('nodes', 3, 'answers', 1, 'next')`` -> ``nodes[3] (id: aero_time) > answers[1] > next``."""
+    parts: list[str] = []
+    for i, key in enumerate(path):
+        if isinstance(key, int):
+            label = f"[{key}]"
+            item = item_ids.get(tuple(path[: i + 1]))
+            if item:
+                label += f" (id: {item})"
+            if parts:
+                parts[-1] += label
+            else:
+                parts.append(label)
+        else:
+            parts.append(str(key))
+    return " > ".join(parts)
+
+
+def _record_lines(file: str, node: yaml.Node, path: tuple[Any, ...], out: dict) -> None:
+    out[(file, path)] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            out[(file, path + (key,))] = key_node.start_mark.line + 1
+            _record_lines(file, value_node, path + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(file, item, path + (index,), out)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key '{key}' is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[str, Any]:
+    merged: dict[str, Any] = {name: [] for name in LIST_SECTIONS}
+    merged["references"] = {}
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not files:
+        problems.append(Problem(str(folder), None, "", "no .yaml files found in this folder"))
+        return merged
+    for path in files:
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+            document = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+            tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(name, None, "", f"cannot read the file: {exc}"))
+            continue
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else None
+            problems.append(Problem(name, line, "", f"not valid YAML: {_yaml_reason(exc)}"))
+            continue
+        if document is None:
+            continue
+        if not isinstance(document, dict):
+            problems.append(Problem(name, 1, "", "the file must be a mapping of sections"))
+            continue
+        _record_lines(name, tree, (), smap.lines)
+        for section, value in document.items():
+            line = smap.lines.get((name, (section,)))
+            if section not in KNOWN_SECTIONS:
+                known = ", ".join(KNOWN_SECTIONS)
+                problems.append(Problem(name, line, str(section), f"unknown section (known: {known})"))
+            elif section in LIST_SECTIONS:
+                if not isinstance(value, list):
+                    problems.append(Problem(name, line, section, "must be a list of items"))
+                    continue
+                for index, item in enumerate(value):
+                    merged_index = len(merged[section])
+                    smap.origins[(section, merged_index)] = Origin(name, (section, index))
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        smap.item_ids[(section, merged_index)] = item["id"]
+                    merged[section].append(item)
+            elif section in MAP_SECTIONS:
+                if not isinstance(value, dict):
+                    problems.append(Problem(name, line, section, "must be a mapping of key: entry"))
+                    continue
+                for key, item in value.items():
+                    if key in merged[section]:
+                        problems.append(Problem(name, line, f"{section} > {key}", "defined twice"))
+                    smap.origins[(section, key)] = Origin(name, (section, key))
+                    merged[section][key] = item
+            else:
+                if section in merged:
+                    problems.append(Problem(name, line, section, "section defined in two files"))
+                smap.origins[(section,)] = Origin(name, (section,))
+                merged[section] = value
+    for section in LIST_SECTIONS + MAP_SECTIONS:
+        smap.origins.setdefault((section,), Origin(str(files[0]), (section,)))
+    return merged
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return str(problem)
+
+
+def flow_version(knowledge: Knowledge) -> str:
+    """Hash of the flow's shape: which buttons exist and where they lead. Changing wording or
+    weights keeps old buttons valid; changing the shape makes them stale."""
+    shape = {
+        "start": knowledge.start,
+        "nodes": [
+            [n.id, n.kind, n.next, [[a.next, a.end] for a in n.answers], [f.id for f in n.flags]]
+            for n in knowledge.nodes
+        ],
+    }
+    digest = hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+    return digest[:6]
+
+
+def load_knowledge(folder: str | Path) -> Knowledge:
+    """Load and validate; raise ``KnowledgeError`` with every problem found."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    smap = SourceMap()
+    if not folder.is_dir():
+        raise KnowledgeError([Problem(str(folder), None, "", "knowledge folder not found")])
+    merged = _read_files(folder, problems, smap)
+    if problems:
+        raise KnowledgeError(problems)
+    try:
+        knowledge = Knowledge.model_validate(merged)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            file, line, place = smap.locate(loc)
+            problems.append(Problem(file, line, place, _pydantic_message(error)))
+        raise KnowledgeError(problems) from None
+    for loc, message in check_semantics(knowledge):
+        file, line, place = smap.locate(loc)
+        problems.append(Problem(file, line, place, message))
+    if problems:
+        raise KnowledgeError(problems)
+    return knowledge.model_copy(update={"version": flow_version(knowledge)})
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; see the comments at the top of the file)"
+    if kind == "missing":
+        return "required but missing"
+    if kind == "string_pattern_mismatch" and error["loc"] and error["loc"][-1] in ("id",):
+        return "ids are lowercase letters, digits and _ (at most 32), starting with a letter"
+    message = error["msg"]
+    if "input" in error and not isinstance(error["input"], dict | list):
+        message += f" (got {error['input']!r})"
+    return message

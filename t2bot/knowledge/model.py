@@ -1,0 +1,203 @@
+"""Typed model of the knowledge files. Field docs here are the reference for coaches' YAML.
+
+Every item that gives information carries ``sources``: ``thread#N`` (a post of the source thread)
+or the key of an entry under ``references``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+ButtonLabel = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Urgency(StrEnum):
+    """How soon to get care. Ordered from least to most urgent."""
+
+    soon = "soon"
+    same_day = "same_day"
+    emergency = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return list(Urgency).index(self)
+
+
+class Reference(Strict):
+    title: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+
+
+class UrgencyText(Strict):
+    """What the member is told to do for one urgency level. ``{emergency_number}`` is filled in."""
+
+    title: Text
+    action: Text
+
+
+class Meta(Strict):
+    title: Text
+    intro: Text
+    """First message: what the bot is and is not, with ``{emergency_number}``."""
+    professional_reminder: Text
+    """Ends every answer, whatever the path."""
+    nothing_stands_out: Text
+    stay_active_until_seen: Text
+    """The only advice a see-soon reply gives."""
+    urgency: dict[Urgency, UrgencyText]
+    thread_title: Text
+    thread_posts: int = Field(ge=1)
+    max_contributors: int = Field(default=3, ge=1, le=5)
+    min_score: int = Field(default=2, ge=1)
+    """A contributor needs at least this score to be named; below it, nothing stands out."""
+    sources: list[str] = Field(default_factory=list)
+
+
+class Answer(Strict):
+    label: ButtonLabel
+    next: Id | None = None
+    """Node to go to. Exactly one of ``next`` and ``end`` is set."""
+    end: Id | None = None
+    """``result`` for the ranked answer, or the id of an entry under ``endings``."""
+    weights: dict[Id, int] = Field(default_factory=dict)
+    """Contributor id -> points this answer adds (negative points count against it)."""
+    why: Text | None = None
+    """Short phrase shown as the reason under each contributor this answer points to."""
+
+
+class Flag(Strict):
+    """One warning sign on a red-flag screen."""
+
+    id: Id
+    label: ButtonLabel
+    """Short button text."""
+    text: Text
+    """The sign in full, as listed on the screen."""
+    urgency: Urgency
+    explain: Text
+    """Plain words on why this needs care, without naming a diagnosis."""
+    sources: list[str] = Field(min_length=1)
+
+
+class Node(Strict):
+    id: Id
+    kind: Literal["question", "red_flags"]
+    text: Text
+    help: Text | None = None
+    sources: list[str] = Field(min_length=1)
+    answers: list[Answer] = Field(default_factory=list)
+    """For ``question`` nodes: the choices, one button each."""
+    flags: list[Flag] = Field(default_factory=list)
+    """For ``red_flags`` nodes: the warning signs, one toggle button each."""
+    none_label: ButtonLabel = "None of these"
+    next: Id | None = None
+    """For ``red_flags`` nodes: where to go when none is ticked."""
+    escalate_together: int | None = Field(default=None, ge=2)
+    """For ``red_flags`` nodes: this many ``soon`` signs ticked together mean ``same_day``."""
+
+
+class Ending(Strict):
+    """A short terminal answer that is not the ranked result (out of scope, urgent scope exits)."""
+
+    id: Id
+    title: Text
+    text: Text
+    urgency: Urgency | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class Contributor(Strict):
+    id: Id
+    name: Text
+    summary: Text
+    """One or two sentences on how it contributes to back pain on the run."""
+    evidence_note: Text | None = None
+    """The accepted view where the thread's explanation is doubtful."""
+    tips: list[Id] = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+
+
+class Tip(Strict):
+    id: Id
+    text: Text
+    evidence_note: Text | None = None
+    general: bool = False
+    """Offered when nothing stands out."""
+    sources: list[str] = Field(min_length=1)
+
+
+class Stretch(Strict):
+    id: Id
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    area: Literal["hips", "lower_back", "trunk", "glutes", "hamstrings", "upper_back", "neck", "legs"]
+    kind: Literal["stretch", "mobility", "strength", "self_massage"]
+    steps: list[Text] = Field(min_length=2)
+    dose: Text
+    """Hold time or reps and sets, as told to the member."""
+    seconds: int = Field(ge=20, le=900)
+    """Time the move takes in a routine, both sides and all sets included."""
+    cues: list[Text] = Field(default_factory=list)
+    mistakes: list[Text] = Field(default_factory=list)
+    cautions: list[Text] = Field(min_length=1)
+    equipment: list[Text] = Field(default_factory=list)
+    addresses: list[Id] = Field(min_length=1)
+    """Contributor ids this move helps with."""
+    focus: list[Literal["after_ride", "before_run", "lower_back", "hips", "aero_neck"]] = Field(
+        min_length=1
+    )
+    order: int = Field(default=50, ge=0, le=100)
+    """Position in a routine: low numbers first (gentle mobility), high last (strength)."""
+    image_url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    image_credit: Text | None = None
+    link_url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    link_label: ButtonLabel | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class Knowledge(Strict):
+    """Everything the bot knows, merged from all YAML files in the knowledge folder."""
+
+    meta: Meta
+    references: dict[Id, Reference]
+    start: Id
+    nodes: list[Node]
+    endings: list[Ending]
+    contributors: list[Contributor]
+    tips: list[Tip]
+    stretches: list[Stretch]
+    version: str = ""
+    """Short hash of the flow, set by the loader; buttons from another version are stale."""
+    _indexes: dict[str, dict] = PrivateAttr(default_factory=dict)
+
+    def node(self, node_id: str) -> Node:
+        return self._index("nodes")[node_id]
+
+    def ending(self, ending_id: str) -> Ending:
+        return self._index("endings")[ending_id]
+
+    def contributor(self, contributor_id: str) -> Contributor:
+        return self._index("contributors")[contributor_id]
+
+    def tip(self, tip_id: str) -> Tip:
+        return self._index("tips")[tip_id]
+
+    def stretch(self, stretch_id: str) -> Stretch:
+        return self._index("stretches")[stretch_id]
+
+    def has_stretch(self, stretch_id: str) -> bool:
+        return stretch_id in self._index("stretches")
+
+    def _index(self, section: str) -> dict:
+        if section not in self._indexes:
+            self._indexes[section] = {item.id: item for item in getattr(self, section)}
+        return self._indexes[section]
