@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import discord
@@ -40,3 +41,46 @@ async def update(interaction: discord.Interaction, **kwargs: Any) -> None:
         await interaction.edit_original_response(**kwargs)
     else:
         await interaction.response.edit_message(**kwargs)
+
+
+async def run_safely(interaction: discord.Interaction, handler: Any, what: str) -> None:
+    """Run a button handler; if it fails, log the cause (no personal data) and still answer."""
+    try:
+        await handler(interaction)
+    except Exception:
+        logging.getLogger(__name__).exception("button handler failed: %s", what)
+        try:
+            await refuse(interaction, "Sorry, something went wrong on my side. Please try again.")
+        except discord.HTTPException:
+            pass
+
+
+def embed_from_card(card: Any, colour: discord.Colour) -> discord.Embed:
+    """Lay out a ``t2bot.presenter.Card`` as an embed, inside Discord's limits."""
+    embed = discord.Embed(title=clip(card.title, 256), description=clip(card.body, 4000), colour=colour)
+    budget = EMBED_TOTAL - len(embed.title or "") - len(embed.description or "")
+    fields: list[tuple[str, str]] = [
+        (section.heading, "\n".join(section.lines)) for section in card.sections
+    ]
+    if card.footer:
+        fields.append(("See a professional", card.footer))
+    # The reminder goes last and is never dropped: reserve its room first.
+    reserve = len(fields[-1][0]) + min(len(fields[-1][1]), FIELD_VALUE) if card.footer else 0
+    for index, (name, value) in enumerate(fields[:MAX_FIELDS]):
+        is_reminder = card.footer and index == len(fields) - 1
+        room = budget - (0 if is_reminder else reserve) - len(name)
+        if room < 40:
+            continue
+        value = clip(value, min(FIELD_VALUE, room))
+        embed.add_field(name=clip(name, 256), value=value, inline=False)
+        budget -= len(name) + len(value)
+    return embed
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+EMBED_TOTAL = 6000
+FIELD_VALUE = 1024
+MAX_FIELDS = 25

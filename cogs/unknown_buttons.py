@@ -6,12 +6,19 @@ Every button the bot makes is a DynamicItem whose custom_id starts with a known 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 
 import discord
 from discord.ext import commands
 
 from cogs.ui_kit import KNOWN_PREFIXES, refuse
+
+log = logging.getLogger(__name__)
+
+#: Discord allows 3 s for the first answer; the watchdog answers just before that.
+WATCHDOG_SECONDS = 2.5
 
 _OTHERS = "(?!(?:" + "|".join(re.escape(p) for p in KNOWN_PREFIXES) + "):)"
 
@@ -31,5 +38,31 @@ class UnknownButton(discord.ui.DynamicItem[discord.ui.Button], template=_OTHERS 
         )
 
 
+
+
+class UnansweredWatchdog(commands.Cog):
+    """Last line of defence: a component tap that nothing answered in time gets a polite reply
+    (discord.py drops taps whose id is not on the message, and such a tap would otherwise show
+    "This interaction failed")."""
+
+    def __init__(self, seconds: float = WATCHDOG_SECONDS) -> None:
+        self.seconds = seconds
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.component:
+            return
+        await asyncio.sleep(self.seconds)
+        if interaction.response.is_done():
+            return
+        log.warning("a button tap went unanswered; answering it with a generic message")
+        try:
+            await refuse(interaction, "That button is not active any more. Use /backpain or "
+                                      "/stretch to start again.")
+        except discord.HTTPException:
+            log.warning("the unanswered tap had already expired")
+
+
 async def setup(bot: commands.Bot) -> None:
     bot.add_dynamic_items(UnknownButton)
+    await bot.add_cog(UnansweredWatchdog())

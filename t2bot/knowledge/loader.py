@@ -50,7 +50,8 @@ class Origin:
 class SourceMap:
     """Maps a place in the merged document back to its file and line."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: str = "knowledge") -> None:
+        self.folder = folder
         self.lines: dict[tuple[str, tuple[Any, ...]], int] = {}
         self.origins: dict[tuple[Any, ...], Origin] = {}
         self.item_ids: dict[tuple[Any, ...], str] = {}
@@ -67,7 +68,7 @@ class SourceMap:
                 if line is not None:
                     return origin.file, line, self.describe(merged_path)
             return origin.file, None, self.describe(merged_path)
-        return "knowledge", None, self.describe(merged_path)
+        return self.folder, None, self.describe(merged_path)
 
     def describe(self, path: tuple[Any, ...]) -> str:
         return describe(path, self.item_ids)
@@ -202,7 +203,7 @@ def load_knowledge(folder: str | Path) -> Knowledge:
     """Load and validate; raise ``KnowledgeError`` with every problem found."""
     folder = Path(folder)
     problems: list[Problem] = []
-    smap = SourceMap()
+    smap = SourceMap(str(folder))
     if not folder.is_dir():
         raise KnowledgeError([Problem(str(folder), None, "", "knowledge folder not found")])
     merged = _read_files(folder, problems, smap)

@@ -1,0 +1,298 @@
+"""Checks that need the whole knowledge: references, the flow's shape, safety rules, limits.
+
+Each problem is ``(place, message)`` where place is a path into the merged document, e.g.
+``("nodes", 3, "answers", 1, "next")``; the loader turns it into file, line and a readable place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from t2bot.flow_ids import MAX_CUSTOM_ID, MAX_PATH, worst_case_length
+from t2bot.knowledge.model import Knowledge, Node, Urgency
+
+Place = tuple[Any, ...]
+Problem = tuple[Place, str]
+
+RESULT = "result"
+THREAD_SOURCE = re.compile(r"^thread#(\d+)$")
+#: Discord allows 25 components: 5 rows of 5; one row is kept for Back / Start over / Cancel.
+MAX_CHOICES = 20
+MAX_BUTTON_ROWS_FOR_ANSWERS = 4
+
+
+def check_semantics(kb: Knowledge) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _duplicate_ids(kb)
+    problems += _sources(kb)
+    problems += _meta(kb)
+    problems += _references(kb)
+    if problems:
+        return problems  # the flow checks below assume ids resolve
+    problems += _flow_shape(kb)
+    if problems:
+        return problems
+    problems += _flow_graph(kb)
+    return problems
+
+
+def _duplicate_ids(kb: Knowledge) -> Iterator[Problem]:
+    for section in ("nodes", "endings", "contributors", "tips", "stretches"):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(getattr(kb, section)):
+            if item.id in seen:
+                yield (section, index, "id"), f"id '{item.id}' is already used by item {seen[item.id]}"
+            seen.setdefault(item.id, index)
+    flag_ids: dict[str, str] = {}
+    for n_index, node in enumerate(kb.nodes):
+        for f_index, flag in enumerate(node.flags):
+            if flag.id in flag_ids:
+                yield ("nodes", n_index, "flags", f_index, "id"), (
+                    f"warning sign id '{flag.id}' is already used in node '{flag_ids[flag.id]}'"
+                )
+            flag_ids.setdefault(flag.id, node.id)
+
+
+def _source_items(kb: Knowledge) -> Iterator[tuple[Place, list[str]]]:
+    yield ("meta", "sources"), kb.meta.sources
+    for section in ("nodes", "endings", "contributors", "tips", "stretches"):
+        for index, item in enumerate(getattr(kb, section)):
+            yield (section, index, "sources"), item.sources
+    for n_index, node in enumerate(kb.nodes):
+        for f_index, flag in enumerate(node.flags):
+            yield ("nodes", n_index, "flags", f_index, "sources"), flag.sources
+
+
+def _sources(kb: Knowledge) -> Iterator[Problem]:
+    for place, sources in _source_items(kb):
+        for s_index, source in enumerate(sources):
+            match = THREAD_SOURCE.match(source)
+            if match:
+                post = int(match[1])
+                if not 1 <= post <= kb.meta.thread_posts:
+                    yield (*place, s_index), (
+                        f"'{source}': the thread has posts 1 to {kb.meta.thread_posts}"
+                    )
+            elif source not in kb.references:
+                yield (*place, s_index), (
+                    f"unknown source '{source}': write thread#N or the key of an entry under "
+                    "references"
+                )
+
+
+def _references(kb: Knowledge) -> Iterator[Problem]:
+    used = {source for _, sources in _source_items(kb) for source in sources}
+    for key in kb.references:
+        if key not in used:
+            yield ("references", key), "reference is never cited (remove it or cite it)"
+
+
+def _meta(kb: Knowledge) -> Iterator[Problem]:
+    if "{emergency_number}" not in kb.meta.intro:
+        yield ("meta", "intro"), "must contain {emergency_number} so members see whom to call"
+    missing = [u.value for u in Urgency if u not in kb.meta.urgency]
+    if missing:
+        yield ("meta", "urgency"), f"needs a text for every urgency; missing: {', '.join(missing)}"
+    emergency = kb.meta.urgency.get(Urgency.emergency)
+    if emergency and "{emergency_number}" not in emergency.action:
+        yield ("meta", "urgency", "emergency", "action"), "must contain {emergency_number}"
+    if kb.meta.min_score < 1:
+        yield ("meta", "min_score"), "must be at least 1"
+
+
+def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
+    node_ids = {node.id for node in kb.nodes}
+    ending_ids = {ending.id for ending in kb.endings}
+    contributor_ids = {c.id for c in kb.contributors}
+    tip_ids = {t.id for t in kb.tips}
+    if kb.start not in node_ids:
+        yield ("start",), f"start node '{kb.start}' does not exist"
+    for n_index, node in enumerate(kb.nodes):
+        here = ("nodes", n_index)
+        if node.kind == "question":
+            if len(node.answers) < 2:
+                yield (*here, "answers"), "a question needs at least two answers"
+            if len(node.answers) > MAX_CHOICES:
+                yield (*here, "answers"), f"at most {MAX_CHOICES} answers fit on one screen"
+            if node.flags or node.next or node.escalate_together:
+                yield here, "flags, next and escalate_together are only for red_flags nodes"
+        else:
+            if not node.flags:
+                yield (*here, "flags"), "a red_flags node needs warning signs"
+            if len(node.flags) > MAX_CHOICES:
+                yield (*here, "flags"), f"at most {MAX_CHOICES} warning signs fit on one screen"
+            if node.answers:
+                yield (*here, "answers"), "red_flags nodes have flags, not answers"
+            if node.next is None:
+                yield (*here, "next"), "say where to go when none of the signs is ticked"
+            elif node.next not in node_ids:
+                yield (*here, "next"), f"node '{node.next}' does not exist"
+        for a_index, answer in enumerate(node.answers):
+            place = (*here, "answers", a_index)
+            if (answer.next is None) == (answer.end is None):
+                yield place, "set exactly one of 'next' (a node id) or 'end' (result or an ending id)"
+            if answer.next is not None and answer.next not in node_ids:
+                yield (*place, "next"), f"node '{answer.next}' does not exist"
+            if answer.end is not None and answer.end != RESULT and answer.end not in ending_ids:
+                yield (*place, "end"), f"'{answer.end}' is neither 'result' nor an ending id"
+            for contributor_id in answer.weights:
+                if contributor_id not in contributor_ids:
+                    yield (*place, "weights", contributor_id), (
+                        f"contributor '{contributor_id}' does not exist"
+                    )
+            if any(points > 0 for points in answer.weights.values()) and not answer.why:
+                yield (*place, "why"), "answers that add points need a 'why' to show the member"
+    for c_index, contributor in enumerate(kb.contributors):
+        for t_index, tip_id in enumerate(contributor.tips):
+            if tip_id not in tip_ids:
+                yield ("contributors", c_index, "tips", t_index), f"tip '{tip_id}' does not exist"
+    for s_index, stretch in enumerate(kb.stretches):
+        for a_index, contributor_id in enumerate(stretch.addresses):
+            if contributor_id not in contributor_ids:
+                yield ("stretches", s_index, "addresses", a_index), (
+                    f"contributor '{contributor_id}' does not exist"
+                )
+    used_tips = {tip for c in kb.contributors for tip in c.tips}
+    if not any(tip.general for tip in kb.tips):
+        yield ("tips",), "mark at least one tip 'general: true' for when nothing stands out"
+    for t_index, tip in enumerate(kb.tips):
+        if tip.id not in used_tips and not tip.general:
+            yield ("tips", t_index), "tip is never shown: list it under a contributor or mark it general"
+    scored = {cid for node in kb.nodes for a in node.answers for cid, p in a.weights.items() if p > 0}
+    for c_index, contributor in enumerate(kb.contributors):
+        if contributor.id not in scored:
+            yield ("contributors", c_index), "no answer adds points to this contributor"
+
+
+def _targets(kb: Knowledge, node: Node) -> list[tuple[Place, str | None, str | None]]:
+    """(place, next node, end) for every way out of ``node``."""
+    index = kb.nodes.index(node)
+    if node.kind == "red_flags":
+        return [(("nodes", index, "next"), node.next, None)]
+    return [
+        (("nodes", index, "answers", a_index), answer.next, answer.end)
+        for a_index, answer in enumerate(node.answers)
+    ]
+
+
+def _flow_graph(kb: Knowledge) -> list[Problem]:
+    problems: list[Problem] = []
+    index_of = {node.id: i for i, node in enumerate(kb.nodes)}
+
+    # Cycles, by depth-first search from every node.
+    colour: dict[str, int] = {}
+
+    def visit(node_id: str, trail: list[str]) -> None:
+        colour[node_id] = 1
+        for place, nxt, _end in _targets(kb, kb.node(node_id)):
+            if nxt is None:
+                continue
+            if colour.get(nxt) == 1:
+                loop = " -> ".join([*trail[trail.index(nxt):], node_id, nxt])
+                problems.append((place, f"this makes a loop: {loop}"))
+            elif nxt not in colour:
+                visit(nxt, [*trail, node_id])
+        colour[node_id] = 2
+
+    for node in kb.nodes:
+        if node.id not in colour:
+            visit(node.id, [])
+    if problems:
+        return problems
+
+    # Reachability from start, and endings that are used.
+    reachable: set[str] = set()
+    stack = [kb.start]
+    ends_used: set[str] = set()
+    while stack:
+        node_id = stack.pop()
+        if node_id in reachable:
+            continue
+        reachable.add(node_id)
+        for _place, nxt, end in _targets(kb, kb.node(node_id)):
+            if nxt:
+                stack.append(nxt)
+            if end:
+                ends_used.add(end)
+    for node in kb.nodes:
+        if node.id not in reachable:
+            problems.append((("nodes", index_of[node.id]), "no answer leads to this node"))
+    for e_index, ending in enumerate(kb.endings):
+        if ending.id not in ends_used:
+            problems.append((("endings", e_index), "no answer ends here"))
+
+    # Safety: every red-flag screen comes before any advice. Remove one red-flag screen: if the
+    # ranked result (or a non-emergency ending) can still be reached, advice can skip that screen.
+    red_flag_nodes = [node for node in kb.nodes if node.kind == "red_flags"]
+    if not red_flag_nodes:
+        problems.append((("nodes",), "the flow needs a red_flags screen before any advice"))
+    for screen in red_flag_nodes:
+        if screen.id == kb.start:
+            continue
+        for place, end in _advice_without(kb, screen.id):
+            problems.append((place, (
+                f"this answer reaches '{end}' without passing the red-flag screen '{screen.id}'; "
+                "warning signs must be screened before any advice"
+            )))
+
+    # Discord's limit on custom_id length, for the deepest path on the widest screen.
+    depth = _longest_path(kb)
+    widest = max((len(node.flags) for node in kb.nodes), default=0)
+    length = worst_case_length(depth, widest)
+    if length > MAX_CUSTOM_ID or depth > MAX_PATH:
+        problems.append((("nodes",), (
+            f"the longest path ({depth} screens) makes button ids of {length} characters; "
+            f"Discord allows {MAX_CUSTOM_ID}: shorten the flow"
+        )))
+    return problems
+
+
+def _advice_without(kb: Knowledge, removed: str) -> list[tuple[Place, str]]:
+    found: list[tuple[Place, str]] = []
+    seen: set[str] = set()
+    stack = [kb.start]
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen or node_id == removed:
+            continue
+        seen.add(node_id)
+        for place, nxt, end in _targets(kb, kb.node(node_id)):
+            if nxt:
+                stack.append(nxt)
+            elif end and _is_advice(kb, end):
+                found.append((place, end))
+    return found
+
+
+def _is_advice(kb: Knowledge, end: str) -> bool:
+    if end == RESULT:
+        return True
+    return kb.ending(end).urgency is not Urgency.emergency
+
+
+def _longest_path(kb: Knowledge) -> int:
+    memo: dict[str, int] = {}
+
+    def depth(node_id: str) -> int:
+        if node_id not in memo:
+            nexts = [nxt for _, nxt, _ in _targets(kb, kb.node(node_id)) if nxt]
+            memo[node_id] = 1 + max((depth(n) for n in nexts), default=0)
+        return memo[node_id]
+
+    return depth(kb.start)
+
+
+def count_paths(kb: Knowledge) -> int:
+    """Distinct ways through the flow to an end (red-flag screens passed with 'none')."""
+    memo: dict[str, int] = {}
+
+    def paths(node_id: str) -> int:
+        if node_id not in memo:
+            memo[node_id] = sum(
+                paths(nxt) if nxt else 1 for _, nxt, _ in _targets(kb, kb.node(node_id))
+            )
+        return memo[node_id]
+
+    return paths(kb.start)

@@ -1,0 +1,23 @@
+"""Shared fixtures: the real knowledge and a small complete fixture knowledge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from t2bot.knowledge import Knowledge, load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_KNOWLEDGE = ROOT / "knowledge"
+MINI_KNOWLEDGE = Path(__file__).resolve().parent / "fixtures" / "mini_knowledge"
+
+
+@pytest.fixture(scope="session")
+def real_kb() -> Knowledge:
+    return load_knowledge(REAL_KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def mini_kb() -> Knowledge:
+    return load_knowledge(MINI_KNOWLEDGE)

@@ -1,0 +1,176 @@
+"""Broken knowledge edits give clear errors naming the file, the line and the place."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from t2bot.knowledge import KnowledgeError, load_knowledge
+from tests.conftest import MINI_KNOWLEDGE, REAL_KNOWLEDGE
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(MINI_KNOWLEDGE, target)
+    return target
+
+
+def edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text()
+    assert old in text, f"fixture changed: {old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+def only_problem(folder: Path) -> str:
+    found = problems(folder)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_real_knowledge_loads(real_kb) -> None:
+    assert real_kb.version and len(real_kb.version) == 6
+
+
+def test_fixture_loads(mini_kb) -> None:
+    assert mini_kb.start == "urgent_signs"
+
+
+def test_unknown_key_names_file_line_and_place(folder: Path) -> None:
+    edit(folder, "flow.yaml", "    text: Shoes?", "    text: Shoes?\n    colour: blue")
+    problem = only_problem(folder)
+    assert "flow.yaml:" in problem
+    assert "nodes[4] (id: shoes) > colour" in problem
+    assert "unknown key" in problem
+    line = int(problem.split("flow.yaml:")[1].split(":")[0])
+    assert (folder / "flow.yaml").read_text().splitlines()[line - 1].strip() == "colour: blue"
+
+
+def test_dangling_next(folder: Path) -> None:
+    edit(folder, "flow.yaml", "next: shoes, weights: {not_aero_adapted: 3}", "next: shoez, weights: {not_aero_adapted: 3}")
+    problem = only_problem(folder)
+    assert "nodes[3] (id: aero) > answers[0] > next" in problem
+    assert "node 'shoez' does not exist" in problem
+
+
+def test_dangling_contributor_in_weights_and_stretch(folder: Path) -> None:
+    edit(folder, "flow.yaml", "weights: {worn_shoes: 2}", "weights: {worn_shoe: 2}")
+    edit(folder, "contributors.yaml", "addresses: [not_aero_adapted]", "addresses: [tight_psoas]")
+    found = problems(folder)
+    assert any("contributor 'worn_shoe' does not exist" in p for p in found)
+    assert any("stretches[0] (id: kneeling_hip_flexor) > addresses[0]" in p
+               and "'tight_psoas' does not exist" in p for p in found)
+
+
+def test_unreachable_node(folder: Path) -> None:
+    edit(folder, "flow.yaml", "{label: Fine, end: result}", "{label: Fine, end: result}\n"
+         "  - id: orphan\n    kind: question\n    text: Never asked\n    sources: [thread#1]\n"
+         "    answers:\n      - {label: A, end: result}\n      - {label: B, end: result}")
+    assert "no answer leads to this node" in only_problem(folder)
+
+
+def test_cycle(folder: Path) -> None:
+    edit(folder, "flow.yaml", "{label: Fine, end: result}", "{label: Fine, next: aero}")
+    problem = only_problem(folder)
+    assert "loop" in problem and "aero -> shoes -> aero" in problem
+
+
+def test_advice_before_red_flags(folder: Path) -> None:
+    edit(folder, "flow.yaml", "start: urgent_signs", "start: scope")
+    found = problems(folder)
+    assert any("without passing the red-flag screen" in p for p in found), found
+
+
+def test_dead_end_answer_without_reminder_path(folder: Path) -> None:
+    edit(folder, "flow.yaml", "{label: Fine, end: result}", "{label: Fine}")
+    assert "set exactly one of 'next'" in only_problem(folder)
+
+
+def test_missing_professional_reminder(folder: Path) -> None:
+    edit(folder, "meta.yaml", "  professional_reminder: See a physio if it keeps coming back.\n", "")
+    problem = only_problem(folder)
+    assert "meta > professional_reminder" in problem and "required" in problem
+
+
+def test_custom_id_too_long(folder: Path) -> None:
+    chain = []
+    for i in range(70):
+        nxt = f"q{i + 1}" if i < 69 else None
+        target = f"next: {nxt}" if nxt else "end: result"
+        chain.append(f"  - id: q{i}\n    kind: question\n    text: Q{i}\n    sources: [thread#1]\n"
+                     f"    answers:\n      - {{label: A, {target}}}\n      - {{label: B, {target}}}")
+    edit(folder, "flow.yaml", "{label: Fine, end: result}",
+         "{label: Fine, next: q0}\n" + "\n".join(chain))
+    found = problems(folder)
+    assert any("Discord allows 100" in p for p in found), found
+
+
+def test_unknown_source_and_thread_post_out_of_range(folder: Path) -> None:
+    edit(folder, "flow.yaml", "sources: [thread#2]\n", "sources: [thread#13]\n")
+    edit(folder, "contributors.yaml", "sources: [thread#4]", "sources: [nhs_back]")
+    found = problems(folder)
+    assert any("'thread#13': the thread has posts 1 to 12" in p for p in found)
+    assert any("unknown source 'nhs_back'" in p for p in found)
+
+
+def test_yaml_syntax_error_names_line(folder: Path) -> None:
+    edit(folder, "flow.yaml", "    text: Shoes?", "    text: [Shoes?")
+    problem = only_problem(folder)
+    assert "flow.yaml:" in problem and "not valid YAML" in problem
+
+
+def test_duplicate_key_and_id(folder: Path) -> None:
+    edit(folder, "flow.yaml", "    text: Shoes?", "    text: Shoes?\n    text: Boots?")
+    assert "written twice" in only_problem(folder)
+
+
+def test_duplicate_ids(folder: Path) -> None:
+    edit(folder, "contributors.yaml", "{id: worn_shoes,", "{id: not_aero_adapted,")
+    found = problems(folder)
+    assert any("id 'not_aero_adapted' is already used" in p for p in found), found
+
+
+def test_intro_without_emergency_number(folder: Path) -> None:
+    edit(folder, "meta.yaml", "call {emergency_number}.", "call for help.")
+    assert "must contain {emergency_number}" in only_problem(folder)
+
+
+def test_unknown_section(folder: Path) -> None:
+    (folder / "extra.yaml").write_text("questions: []\n")
+    assert "unknown section" in only_problem(folder)
+
+
+def test_version_ignores_wording_but_not_shape(folder: Path) -> None:
+    before = load_knowledge(folder).version
+    edit(folder, "flow.yaml", "text: Shoes?", "text: How are your shoes?")
+    assert load_knowledge(folder).version == before
+    edit(folder, "flow.yaml", "{label: Fine, end: result}", "{label: Fine, end: out_of_scope}")
+    assert load_knowledge(folder).version != before
+
+
+def test_real_knowledge_is_paraphrased() -> None:
+    """No run of 8 words from the source thread appears in the knowledge files."""
+    thread = REAL_KNOWLEDGE.parent.parent / "shared" / "source" / "thread-posts.md"
+    if not thread.exists():
+        pytest.skip("the source thread is not beside this checkout")
+    words = _words(thread.read_text().split("## Post 1", 1)[1])
+    grams = {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+    for path in REAL_KNOWLEDGE.glob("*.yaml"):
+        text = _words(path.read_text())
+        copied = [" ".join(g) for i in range(len(text) - 7) if (g := tuple(text[i:i + 8])) in grams]
+        assert not copied, f"{path.name} copies the thread: {copied[:3]}"
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
