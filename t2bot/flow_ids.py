@@ -23,7 +23,7 @@ MAX_CUSTOM_ID = 100
 MAX_PATH = 60
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _PATTERN = re.compile(
-    r"t2:(?P<version>[0-9a-f]{6}):(?P<member>[0-9a-z]{1,14}):(?P<path>[0-9a-z]{0,%d})" % MAX_PATH + r""
+    rf"t2:(?P<version>[0-9a-f]{{6}}):(?P<member>[0-9a-z]{{1,14}}):(?P<path>[0-9a-z]{{0,{MAX_PATH}}})"
     r":(?P<ticks>[0-9a-f]{0,6}):(?P<action>a[0-9]{1,2}|f[0-9]{1,2}|go|bk|rs|x|sv)"
 )
 #: The longest action, ``a19``/``f19``, for length checks.
