@@ -149,6 +149,8 @@ class InteractionRecord:
     #: Callbacks refused by the fake: (status, reason). Late ones mean "This interaction failed".
     refused: list[tuple[int, str]] = field(default_factory=list)
     delivered: bool = False
+    #: Set by a test that provokes a failure on purpose (left out of the unanswered checks).
+    expected_failure: bool = False
 
     @property
     def label(self) -> str:

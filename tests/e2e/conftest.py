@@ -1,0 +1,104 @@
+"""Fixtures for the end-to-end tests: the loopback fake Discord and the real bot process.
+
+``fake`` and ``bot`` are shared by the whole session (one bot process for every module that does
+not break things). Modules that kill the bot, lock the database or break the knowledge files
+override both fixtures with module-scoped ones of their own (see ``fresh_bot``).
+
+After every test that used the fake: every interaction created during the test must have been
+answered in Discord's 3-second window, no callback may have been refused (invalid body, answered
+twice, late), the bot must not have tried to reach a host other than 127.0.0.1, and its log must
+show no unhandled exception (unless the test is marked ``expect_errors``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from t2bot.knowledge import Knowledge, load_knowledge
+from tests.loopback import ROOT, BotProcess, FakeDiscord
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CRASH_MARKERS = ("Traceback (most recent call last)", "Ignoring exception", "Task exception was "
+                 "never retrieved", "Unclosed client session", "T2-LOOPBACK-BLOCKED")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "expect_errors: the test provokes failures the bot may log with a traceback")
+
+
+def missing_cogs() -> list[str]:
+    """Extensions bot.py loads whose module file does not exist yet."""
+    source = (ROOT / "cogs" / "client.py")
+    text = source.read_text() if source.exists() else (ROOT / "bot.py").read_text()
+    block = re.search(r"EXTENSIONS\s*=\s*\((.*?)\)", text, re.S)
+    names = re.findall(r"\"([\w.]+)\"", block[1]) if block else []
+    return [n for n in names if not (ROOT / (n.replace(".", "/") + ".py")).exists()]
+
+
+def require_bot() -> None:
+    missing = missing_cogs()
+    if missing:
+        pytest.skip(f"bot.py cannot start yet: module(s) {', '.join(missing)} not written")
+
+
+def plain(text: str) -> str:
+    return ANSI.sub("", text)
+
+
+def copy_knowledge(target: Path) -> Path:
+    shutil.copytree(ROOT / "knowledge", target)
+    return target
+
+
+def fresh_bot(fake: FakeDiscord, workdir: Path, **env: str) -> BotProcess:
+    """A bot process of its own (own database, own copy of the knowledge)."""
+    require_bot()
+    knowledge = copy_knowledge(workdir / "knowledge")
+    return BotProcess(fake, workdir, env={"KNOWLEDGE_DIR": str(knowledge), **env})
+
+
+@pytest.fixture(scope="session")
+def kb() -> Knowledge:
+    return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def fake() -> Iterator[FakeDiscord]:
+    server = FakeDiscord().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+    process = fresh_bot(fake, tmp_path_factory.mktemp("shared-bot"))
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(autouse=True)
+def _wire_checks(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "fake" not in request.fixturenames:
+        yield
+        return
+    fake: FakeDiscord = request.getfixturevalue("fake")
+    bot: BotProcess | None = (request.getfixturevalue("bot")
+                              if "bot" in request.fixturenames else None)
+    since = fake.interaction_count()
+    mark = bot.mark() if bot else 0
+    yield
+    problems = fake.unanswered(since) + fake.refused_callbacks(since)
+    if bot is not None:
+        log = plain(bot.log_since(mark))
+        allowed = request.node.get_closest_marker("expect_errors") is not None
+        for marker in CRASH_MARKERS:
+            if marker in log and not (allowed and marker != "T2-LOOPBACK-BLOCKED"):
+                problems.append(f"bot log shows {marker!r}:\n{log[-2500:]}")
+    assert not problems, "\n".join(problems)
