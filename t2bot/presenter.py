@@ -68,7 +68,7 @@ def outcome_card(kb: Knowledge, outcome: Outcome, emergency_number: str) -> Card
 
 def _escalation_card(kb: Knowledge, esc: Escalation, number: str, reminder: str) -> Card:
     level = kb.meta.urgency[esc.urgency]
-    why = tuple(f"• {flag.text}: {flag.explain}" for flag in esc.flags)
+    why = tuple(f"• {flag.label}: {flag.explain}" for flag in esc.flags)
     if esc.combined:
         why += ("• Several of these signs together make it more important to be seen today.",)
     sections = [Section("Why", why)]
