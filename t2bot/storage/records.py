@@ -1,0 +1,55 @@
+"""What the store hands back: plain frozen dataclasses, safe to use on the event loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class SavedResult:
+    id: int
+    user_id: int
+    guild_id: int | None
+    urgency: str | None
+    contributor_ids: tuple[str, ...]
+    tip_ids: tuple[str, ...]
+    knowledge_version: str
+    saved_utc: datetime
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    emergency_number: str | None
+    """``None``: the bot's default (``EMERGENCY_NUMBER``)."""
+    retention_days: int
+    """Days a saved result is kept (the server's own value, else the bot's default)."""
+    allow_sharing: bool
+
+
+@dataclass(frozen=True)
+class Reminder:
+    id: int
+    user_id: int
+    guild_id: int | None
+    focus: str
+    minutes: int
+    local_time: str
+    days: tuple[int, ...]
+    timezone: str
+    next_due_utc: datetime
+    enabled: bool
+    failure_reason: str | None
+    last_sent_utc: datetime | None
+    created_utc: datetime
+    claimed_by: str | None
+    lease_until_utc: datetime | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    user_id: int
+    guild_id: int | None
+    due_utc: datetime
+    created_utc: datetime

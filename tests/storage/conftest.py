@@ -1,0 +1,73 @@
+"""Storage fixtures: the same tests on a SQLite file, in-memory SQLite and a real PostgreSQL.
+
+PostgreSQL comes from ``T2_TEST_POSTGRES_URL`` (``.ci/run`` starts a server and sets it). Without
+it the PostgreSQL tests fail in CI (``CI`` set) and are skipped on a developer machine.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from t2bot.storage import Store
+from t2bot.storage.engine import normalize_url
+from t2bot.storage.models import METADATA
+
+POSTGRES_ENV = "T2_TEST_POSTGRES_URL"
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+def postgres_url() -> str:
+    """The test server's URL, with an empty schema; fails in CI, skips elsewhere, if unset."""
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if not url:
+        message = (f"{POSTGRES_ENV} is not set: run the tests through .ci/run (it starts "
+                   "PostgreSQL) or point it at an empty test database")
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    reset_postgres(url)
+    return url
+
+
+def reset_postgres(url: str) -> None:
+    """Drop the bot's tables (and Alembic's) so each test starts from an empty database."""
+    engine = sa.create_engine(normalize_url(url))
+    try:
+        with engine.begin() as connection:
+            METADATA.drop_all(connection)
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "memory", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    if request.param == "memory":
+        return "sqlite://"
+    return postgres_url()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_db_url(request, tmp_path) -> str:
+    """A database that several stores (or processes) can open."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    return postgres_url()
+
+
+@pytest.fixture
+async def store(db_url):
+    store = Store(db_url, retention_days=180)
+    await store.start()
+    try:
+        yield store
+    finally:
+        await store.close()
