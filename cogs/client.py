@@ -51,7 +51,8 @@ class T2Bot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.store.start()
         for extension in EXTENSIONS:
-            await self.load_extension(extension)
+            if extension not in self.extensions:  # a restarted client keeps its extensions
+                await self.load_extension(extension)
         if self.sync_commands:
             await self.sync_command_tree()
 

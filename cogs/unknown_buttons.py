@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Coroutine
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -47,12 +49,22 @@ class UnansweredWatchdog(commands.Cog):
 
     def __init__(self, seconds: float = WATCHDOG_SECONDS) -> None:
         self.seconds = seconds
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
             return
-        await asyncio.sleep(self.seconds)
+        # A timer, not a sleeping task: nothing waits on it, and it costs nothing when answered.
+        loop = asyncio.get_running_loop()
+        loop.call_later(self.seconds, lambda: self._spawn(self._answer_if_unanswered(interaction)))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer_if_unanswered(self, interaction: discord.Interaction) -> None:
         if interaction.response.is_done():
             return
         log.warning("a button tap went unanswered; answering it with a generic message")
