@@ -56,24 +56,28 @@ async def run_safely(interaction: discord.Interaction, handler: Any, what: str) 
 
 
 def embed_from_card(card: Any, colour: discord.Colour) -> discord.Embed:
-    """Lay out a ``t2bot.presenter.Card`` as an embed, inside Discord's limits."""
-    embed = discord.Embed(title=clip(card.title, 256), description=clip(card.body, 4000), colour=colour)
+    """Lay out a ``t2bot.presenter.Card`` as an embed, inside Discord's limits.
+
+    The professional reminder is the last field and is never dropped: its room is kept first,
+    and sections that do not fit are shortened or left out instead.
+    """
+    embed = discord.Embed(title=clip(card.title, 256), description=clip(card.body, 4000),
+                          colour=colour)
     budget = EMBED_TOTAL - len(embed.title or "") - len(embed.description or "")
-    fields: list[tuple[str, str]] = [
-        (section.heading, "\n".join(section.lines)) for section in card.sections
-    ]
-    if card.footer:
-        fields.append(("See a professional", card.footer))
-    # The reminder goes last and is never dropped: reserve its room first.
-    reserve = len(fields[-1][0]) + min(len(fields[-1][1]), FIELD_VALUE) if card.footer else 0
-    for index, (name, value) in enumerate(fields[:MAX_FIELDS]):
-        is_reminder = card.footer and index == len(fields) - 1
-        room = budget - (0 if is_reminder else reserve) - len(name)
+    reminder = ("See a professional", clip(card.footer, FIELD_VALUE)) if card.footer else None
+    if reminder:
+        budget -= len(reminder[0]) + len(reminder[1])
+    room_for_sections = MAX_FIELDS - (1 if reminder else 0)
+    for section in card.sections[:room_for_sections]:
+        name = clip(section.heading, 256)
+        room = min(FIELD_VALUE, budget - len(name))
         if room < 40:
-            continue
-        value = clip(value, min(FIELD_VALUE, room))
-        embed.add_field(name=clip(name, 256), value=value, inline=False)
+            break
+        value = clip("\n".join(section.lines), room)
+        embed.add_field(name=name, value=value, inline=False)
         budget -= len(name) + len(value)
+    if reminder:
+        embed.add_field(name=reminder[0], value=reminder[1], inline=False)
     return embed
 
 

@@ -1,0 +1,57 @@
+"""The two README commands' entry point: console, knowledge check, missing token."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import MINI_KNOWLEDGE, ROOT
+
+
+def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None,
+            cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
+    clean.update(env or {})
+    return subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], input=stdin,
+                          capture_output=True, text=True, timeout=60, cwd=cwd, env=clean)
+
+
+def test_without_token_explains_and_exits_2(tmp_path: Path) -> None:
+    result = run_bot(cwd=tmp_path, env={"DISCORD_TOKEN": ""})
+    assert result.returncode == 2
+    assert "developers/applications" in result.stderr and "--console" in result.stderr
+
+
+def test_console_scripted_input_exits_0_at_end_of_input() -> None:
+    result = run_bot("--console", stdin="1\n3\n2\n")
+    assert result.returncode == 0, result.stderr
+    assert "not a diagnosis" in result.stdout
+    assert "Emergency" in result.stdout  # sign 3 on the first screen is urgent
+
+
+def test_console_whole_check_as_the_thread_poster() -> None:
+    # menu 1, two screens with no signs, then the thread poster's answers by number
+    taps = ["1", "8", "12", "1", "1", "1", "2", "1", "1", "1", "4", "3"]
+    result = run_bot("--console", stdin="\n".join(taps) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    ranked = out.split("most likely contributors (not a diagnosis):", 1)[1]
+    first = ranked.strip().splitlines()[0]
+    assert first.startswith("1. ") and "aero" in first.lower(), first
+    assert "physiotherapist" in out  # the professional reminder
+
+
+def test_check_knowledge_summary_and_errors(tmp_path: Path) -> None:
+    ok = run_bot("--check-knowledge")
+    assert ok.returncode == 0 and "distinct paths" in ok.stdout and "stretches" in ok.stdout
+    broken = tmp_path / "knowledge"
+    shutil.copytree(MINI_KNOWLEDGE, broken)
+    flow = broken / "flow.yaml"
+    flow.write_text(flow.read_text().replace("next: shoes, weights: {not_aero_adapted: 3}",
+                                             "next: shoez, weights: {not_aero_adapted: 3}"))
+    bad = run_bot("--check-knowledge", "--knowledge", str(broken))
+    assert bad.returncode == 1
+    assert "flow.yaml:" in bad.stderr and "node 'shoez' does not exist" in bad.stderr
