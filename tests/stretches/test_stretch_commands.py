@@ -317,6 +317,14 @@ async def test_share_defaults_to_allowed_when_settings_cannot_be_read(
 # --- Reminders ------------------------------------------------------------------------------
 
 
+async def advance(world: World, seconds: int, step: int = 3600) -> None:
+    """Move simulated time in slices: the reminder loop runs every minute, and simcord allows
+    each call a few real seconds to settle."""
+    while seconds > 0:
+        await world.env.advance_time(min(step, seconds))
+        seconds -= step
+
+
 def dms(world: World) -> list[discord.Message]:
     return [m for m in world.alice_user.dm_channel.history() if m.author.id == world.bot.user.id]
 
@@ -353,7 +361,7 @@ async def test_reminder_is_sent_by_dm_at_local_time_then_next_day(world: World) 
     await world.alice_user.click(sent[0], label="Start ▶")
     assert world.alice_user.dm_channel.last_message.embeds[0].title.startswith("Move 1 of")
 
-    await world.env.advance_time(24 * 60 * 60)
+    await advance(world, 24 * 60 * 60)
     assert len(dms(world)) == 2
 
     listed = await world.alice.slash(world.channel, "stretch remind list")
@@ -382,7 +390,7 @@ async def test_closed_dms_are_reported_once_and_not_retried(world: World) -> Non
     attempts = [e for e in world.env.http_requests
                 if e.method == "POST" and e.path.endswith("/messages")]
     assert len(attempts) == 1
-    await world.env.advance_time(2 * 24 * 60 * 60)
+    await advance(world, 26 * 60 * 60)  # past the next day's time too
     attempts = [e for e in world.env.http_requests
                 if e.method == "POST" and e.path.endswith("/messages")]
     assert len(attempts) == 1  # never retried
