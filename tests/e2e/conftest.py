@@ -92,9 +92,12 @@ def _wire_checks(request: pytest.FixtureRequest) -> Iterator[None]:
     bot: BotProcess | None = (request.getfixturevalue("bot")
                               if "bot" in request.fixturenames else None)
     since = fake.interaction_count()
+    calls = fake.call_count()
     mark = bot.mark() if bot else 0
     yield
     problems = fake.unanswered(since) + fake.refused_callbacks(since)
+    problems += [f"the bot called a route the fake does not implement: {c}"
+                 for c in fake.recorded(since=calls) if c.fault == "unknown route"]
     if bot is not None:
         log = plain(bot.log_since(mark))
         allowed = request.node.get_closest_marker("expect_errors") is not None

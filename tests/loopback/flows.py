@@ -58,8 +58,8 @@ def shows(message: FakeMessage, text: str, chars: int = 40) -> bool:
     return squash(text)[:chars] in squash(message.text())
 
 
-def start(fake: FakeDiscord, user: FakeUser) -> Answer:
-    answer = fake.wait_answer(fake.slash(user, "backpain"))
+def start(fake: FakeDiscord, user: FakeUser, guild_id: int | None = None) -> Answer:
+    answer = fake.wait_answer(fake.slash(user, "backpain", guild_id=guild_id))
     assert answer.message is not None and answer.message.ephemeral, "/backpain must be private"
     return answer
 
@@ -70,10 +70,11 @@ def tap(fake: FakeDiscord, user: FakeUser, message: FakeMessage, label: str,
     return fake.wait_answer(fake.tap(user, message, custom_id))
 
 
-def walk(fake: FakeDiscord, user: FakeUser, taps: list[Tap]) -> tuple[Answer, list[FakeMessage]]:
-    """Start /backpain and tap ``taps``, checking each screen; returns the last answer and all
-    screens seen."""
-    answer = start(fake, user)
+def walk(fake: FakeDiscord, user: FakeUser, taps: list[Tap],
+         guild_id: int | None = None) -> tuple[Answer, list[FakeMessage]]:
+    """Start /backpain (in ``guild_id``, default the fake's server) and tap ``taps``, checking
+    each screen; returns the last answer and all screens seen."""
+    answer = start(fake, user, guild_id)
     screens = [answer.message]
     for planned in taps:
         screen = answer.last

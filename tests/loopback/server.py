@@ -300,7 +300,7 @@ class FakeDiscord:
         return names
 
     def slash(self, user: FakeUser, command: str, *path: str, in_dm: bool = False,
-              **options: Any) -> InteractionRecord:
+              guild_id: int | None = None, **options: Any) -> InteractionRecord:
         """Run ``/command path... option:value``; returns the interaction (see ``wait_answer``)."""
         cmd = self.command(command)
         data = {
@@ -310,8 +310,8 @@ class FakeDiscord:
             "options": self._options(cmd, list(path), options, focused=None),
         }
         if not in_dm:
-            data["guild_id"] = str(self.guild_id)
-        return self.interact(user, APPLICATION_COMMAND, data, in_dm=in_dm)
+            data["guild_id"] = str(guild_id or self.guild_id)
+        return self.interact(user, APPLICATION_COMMAND, data, in_dm=in_dm, guild_id=guild_id)
 
     def autocomplete(self, user: FakeUser, command: str, *path: str, focused: str,
                      **options: Any) -> InteractionRecord:
@@ -328,7 +328,7 @@ class FakeDiscord:
 
     def tap(self, user: FakeUser, message: FakeMessage | int, custom_id: str | None = None, *,
             label: str | None = None, forge: str | None = None,
-            values: list[str] | None = None) -> InteractionRecord:
+            values: list[str] | None = None, guild_id: int | None = None) -> InteractionRecord:
         """Tap a button (or pick ``values`` in a select) on a message the bot sent.
 
         ``forge="inject"`` puts ``custom_id`` on the message first (a crafted or old button);
@@ -362,11 +362,18 @@ class FakeDiscord:
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component["type"]}
         if values is not None:
             data["values"] = values
-        return self.interact(user, COMPONENT, data, message=payload)
+        in_dm = "guild_id" not in payload
+        if guild_id is None and not in_dm:
+            guild_id = int(payload["guild_id"])
+        return self.interact(user, COMPONENT, data, message=payload, in_dm=in_dm,
+                             guild_id=guild_id)
 
     def interact(self, user: FakeUser, kind: int, data: dict[str, Any], *,
-                 message: dict[str, Any] | None = None, in_dm: bool = False) -> InteractionRecord:
-        """Build and dispatch one INTERACTION_CREATE."""
+                 message: dict[str, Any] | None = None, in_dm: bool = False,
+                 guild_id: int | None = None) -> InteractionRecord:
+        """Build and dispatch one INTERACTION_CREATE (in the fake's server unless ``in_dm`` or
+        another ``guild_id``: a server the bot has no GUILD_CREATE for)."""
+        gid = guild_id or self.guild_id
         iid = snowflake()
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(120)
         payload: dict[str, Any] = {
@@ -393,17 +400,17 @@ class FakeDiscord:
             }
         else:
             payload |= {
-                "guild_id": str(self.guild_id),
-                "guild": {"id": str(self.guild_id), "locale": "en-US", "features": []},
+                "guild_id": str(gid),
+                "guild": {"id": str(gid), "locale": "en-US", "features": []},
                 "guild_locale": "en-US",
                 "channel_id": str(self.channel_id),
-                "channel": {"id": str(self.channel_id), "type": 0, "guild_id": str(self.guild_id),
+                "channel": {"id": str(self.channel_id), "type": 0, "guild_id": str(gid),
                             "name": "training", "position": 0, "permission_overwrites": [],
                             "nsfw": False, "parent_id": None, "flags": 0,
                             "permissions": str(user_permissions(user))},
                 "member": user.member_payload(),
                 "context": 0,
-                "authorizing_integration_owners": {"0": str(self.guild_id)},
+                "authorizing_integration_owners": {"0": str(gid)},
             }
         if message is not None:
             payload["message"] = message
@@ -509,6 +516,10 @@ class FakeDiscord:
             calls = self.calls[since:]
         return [c for c in calls if (method is None or c.method == method.upper())
                 and (pattern is None or re.search(pattern, c.path))]
+
+    def unknown_routes(self) -> list[Call]:
+        """Requests to routes the fake does not implement (the bot used an unexpected API)."""
+        return [c for c in self.recorded() if c.fault == "unknown route"]
 
     def call_count(self) -> int:
         with self._cond:
@@ -670,7 +681,8 @@ class FakeDiscord:
         try:
             result = self._route(req)
         except Reply as reply:
-            return self._respond(request, path, body, files, reply)
+            unknown = "unknown route" if reply.headers.pop("X-Fake-Unrouted", None) else None
+            return self._respond(request, path, body, files, reply, unknown)
         return self._respond(request, path, body, files, result)
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
@@ -728,7 +740,7 @@ class FakeDiscord:
                         return handler(match, req)
                     finally:
                         self._cond.notify_all()
-        raise error(404, "404: Not Found")
+        raise Reply(404, {"message": "404: Not Found", "code": 0}, {"X-Fake-Unrouted": "1"})
 
     def _route_table(self) -> list[tuple[str, re.Pattern[str], _Handler]]:
         app = r"(?P<app>\d+)"
@@ -946,15 +958,7 @@ class FakeDiscord:
                      files: list[dict[str, Any]], channel_id: int | None = None) -> dict[str, Any]:
         mid = snowflake()
         body = dict(data)
-        if files:
-            body["attachments"] = [
-                {"id": str(snowflake()), "filename": f["filename"], "size": len(f["content"]),
-                 "url": f"https://cdn.invalid/{mid}/{f['filename']}",
-                 "proxy_url": f"https://cdn.invalid/{mid}/{f['filename']}",
-                 "content_type": "application/octet-stream",
-                 "_content": f["content"].decode("utf-8", "replace")}
-                for f in files
-            ]
+        body["attachments"] = self._attachments(files, mid)
         in_dm = record is not None and "guild_id" not in record.payload
         meta = None
         if record is not None:
@@ -966,7 +970,8 @@ class FakeDiscord:
             channel_id=channel_id or (int(record.payload["channel_id"]) if record else 0),
             author=self.bot_user.user_payload() | {"bot": True},
             body=body,
-            guild_id=None if in_dm or channel_id in self.dm_channels else self.guild_id,
+            guild_id=None if in_dm or channel_id in self.dm_channels else int(
+                record.payload["guild_id"] if record else self.guild_id),
             application_id=self.app_id if record else None,
             interaction=meta,
         )
@@ -978,20 +983,33 @@ class FakeDiscord:
         if message_id is None or message_id not in self.messages:
             raise error(404, "Unknown Message", 10008)
         message = self.messages[message_id]
-        for key in ("content", "embeds", "components", "attachments", "poll"):
+        for key in ("content", "embeds", "components", "poll"):
             if key in data:
                 message[key] = data[key] if data[key] is not None else (
                     "" if key == "content" else [])
         if "embeds" in data:
             message["embeds"] = [{"type": "rich", **e} for e in data["embeds"] or []]
-        if files:
-            message["attachments"] = [*message.get("attachments", []), *[
-                {"id": str(snowflake()), "filename": f["filename"], "size": len(f["content"]),
-                 "url": "https://cdn.invalid/x", "proxy_url": "https://cdn.invalid/x",
-                 "_content": f["content"].decode("utf-8", "replace")} for f in files]]
+        if "attachments" in data:  # the attachments to keep, by id (new files have no id yet)
+            keep = {str(a.get("id")) for a in data["attachments"] or []}
+            message["attachments"] = [a for a in message.get("attachments", [])
+                                      if a["id"] in keep]
+        message["attachments"] = [*message.get("attachments", []),
+                                  *self._attachments(files, message_id)]
         message["flags"] = int(message.get("flags") or 0) & ~LOADING
         message["edited_timestamp"] = message["timestamp"]
         return message
+
+    @staticmethod
+    def _attachments(files: list[dict[str, Any]], message_id: int) -> list[dict[str, Any]]:
+        """Attachment objects for uploaded files; ``_content`` (fake only) keeps the text."""
+        return [
+            {"id": str(snowflake()), "filename": f["filename"], "size": len(f["content"]),
+             "url": f"https://cdn.invalid/{message_id}/{f['filename']}",
+             "proxy_url": f"https://cdn.invalid/{message_id}/{f['filename']}",
+             "content_type": "application/octet-stream",
+             "_content": f["content"].decode("utf-8", "replace")}
+            for f in files
+        ]
 
     def _r_followup(self, m: re.Match[str], req: Request) -> Any:
         record = self._interaction(m["token"], m["app"])
