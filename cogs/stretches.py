@@ -23,6 +23,7 @@ import re
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from time import monotonic
 from typing import Any
 
 import discord
@@ -73,6 +74,7 @@ log = logging.getLogger(__name__)
 P = PREFIX_STRETCH
 PAGE_SIZE = 6
 REMINDER_SECONDS = 60
+SETTINGS_TTL = 60.0
 EMBED_LIMIT = 6000
 
 NOT_YOURS = "These buttons belong to someone else. Start your own with /stretch routine."
@@ -320,6 +322,7 @@ class Stretches(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self._sharing: dict[int, tuple[float, bool]] = {}
 
     @property
     def kb(self) -> Knowledge:
@@ -353,8 +356,9 @@ class Stretches(commands.Cog):
         kb = self.kb
         found = find_stretch(kb, name)
         if found.stretch is not None:
+            share = await self.show_share(interaction)
             await reply(interaction, embed=stretch_embed(kb, found.stretch),
-                        view=stretch_view(found.stretch, share=interaction.guild_id is not None))
+                        view=stretch_view(found.stretch, share=share))
             return
         typed = discord.utils.escape_markdown(clip(name.strip(), 40))
         if not found.suggestions:
@@ -393,7 +397,7 @@ class Stretches(commands.Cog):
             return
         await reply(interaction, embed=routine_embed(routine),
                     view=routine_view(spec.encode(), minutes, owner,
-                                      share=interaction.guild_id is not None))
+                                      share=await self.show_share(interaction)))
 
     # /stretch remind -------------------------------------------------------------------------
 
@@ -532,7 +536,7 @@ class Stretches(commands.Cog):
             return
         stretch = kb.stretch(match["id"])
         await reply(interaction, embed=stretch_embed(kb, stretch),
-                    view=stretch_view(stretch, share=interaction.guild_id is not None))
+                    view=stretch_view(stretch, share=await self.show_share(interaction)))
 
     async def _list(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         area = match["area"]
@@ -572,7 +576,7 @@ class Stretches(commands.Cog):
         if step == "o":
             await update(interaction, embed=routine_embed(routine),
                          view=routine_view(code, minutes, owner,
-                                           share=interaction.guild_id is not None))
+                                           share=await self.show_share(interaction)))
         elif step == "n":
             await update(interaction, **done_message(routine, code, owner))
         elif int(step) < len(routine.moves):
@@ -593,6 +597,22 @@ class Stretches(commands.Cog):
             await refuse(interaction, STALE if "stale" in str(exc) else INVALID)
             return
         await self.send_routine(interaction, spec, minutes, owner)
+
+    async def show_share(self, interaction: discord.Interaction) -> bool:
+        """Whether to offer "Share" here: in servers that allow it (remembered for a minute;
+        the tap itself checks again)."""
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            return False
+        now = monotonic()
+        cached = self._sharing.get(guild_id)
+        if cached is not None and now - cached[0] < SETTINGS_TTL:
+            return cached[1]
+        allowed = await self.sharing_allowed(guild_id)
+        if len(self._sharing) > 10_000:
+            self._sharing.clear()
+        self._sharing[guild_id] = (now, allowed)
+        return allowed
 
     async def sharing_allowed(self, guild_id: int | None) -> bool:
         """The server's choice; if the setting cannot be read, sharing is allowed."""

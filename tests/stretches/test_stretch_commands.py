@@ -14,8 +14,17 @@ import pytest
 import simcord
 
 import cogs.client as client
-from cogs.stretches import routine_button, stretch_button
+from cogs.stretches import (
+    list_message,
+    move_message,
+    routine_button,
+    routine_embed,
+    stretch_button,
+    stretch_embed,
+    stretch_view,
+)
 from t2bot.knowledge.model import Knowledge
+from t2bot.routines import FOCUS_LABELS, RoutineSpec
 from t2bot.settings import Settings
 
 FIXTURE_DIR = Path(__file__).parent / "fixtures" / "knowledge"
@@ -87,6 +96,7 @@ async def test_show_autocomplete_is_fuzzy_and_capped(world: World) -> None:
 
 
 async def test_show_is_private_with_steps_sources_picture_and_link(world: World) -> None:
+    await world.bot.store.update_guild_settings(world.channel.guild.id, allow_sharing=True)
     result = await world.alice.slash(world.channel, "stretch show", name="kneeling_hip_flexor")
     assert result.ephemeral
     embed = result.response.embeds[0]
@@ -268,10 +278,21 @@ def test_button_ids_fit_discord() -> None:
 # --- Share ----------------------------------------------------------------------------------
 
 
-async def test_share_is_refused_when_the_server_does_not_allow_it(world: World) -> None:
-    # A server that never changed its settings does not allow sharing.
-    before = len(world.channel.history())
+async def test_share_is_offered_only_where_allowed_and_rechecked_on_tap(world: World) -> None:
+    # A server that never changed its settings does not allow sharing: no Share button.
     shown = await world.alice.slash(world.channel, "stretch show", name="couch stretch")
+    assert "Share in channel" not in labels(shown.response)
+    routine = await world.alice.slash(world.channel, "stretch routine", minutes=5, focus="hips")
+    assert "Share in channel" not in labels(routine.response)
+
+    # Allowed, then switched off again after the button was shown: the tap is refused.
+    guild_id = world.channel.guild.id
+    await world.bot.store.update_guild_settings(guild_id, allow_sharing=True)
+    await world.env.advance_time(61)  # the offer is remembered for a minute
+    shown = await world.alice.slash(world.channel, "stretch show", name="couch stretch")
+    assert "Share in channel" in labels(shown.response)
+    await world.bot.store.update_guild_settings(guild_id, allow_sharing=False)
+    before = len(world.channel.history())
     refused = await world.alice.click(shown.response, label="Share in channel")
     assert refused.ephemeral
     assert "Sharing is turned off" in refused.response.content
@@ -334,6 +355,10 @@ async def test_timezone_autocomplete(world: World) -> None:
                                              "london")
     assert "Europe/London" in [c["value"] for c in offered]
     assert len(offered) <= 25
+    days = await world.alice.autocomplete(world.channel, "stretch remind set", "days", "Mon Wed")
+    assert days[0]["value"] == "mon,wed"
+    days = await world.alice.autocomplete(world.channel, "stretch remind set", "days", "week")
+    assert [c["value"] for c in days] == ["weekdays", "weekends"]
 
 
 async def test_reminder_is_sent_by_dm_at_local_time_then_next_day(world: World) -> None:
@@ -411,3 +436,46 @@ async def test_reminder_input_is_validated(world: World) -> None:
     no_zone = await world.alice.slash(world.channel, "stretch remind set", time="07:00",
                                       days="daily", routine="hips")
     assert "add your timezone" in no_zone.response.content
+
+
+# --- Discord limits on the real content -----------------------------------------------------
+
+
+def _within_limits(embed: discord.Embed) -> None:
+    assert len(embed) <= 6000
+    assert len(embed.title or "") <= 256 and len(embed.description or "") <= 4096
+    assert len(embed.fields) <= 25
+    for field in embed.fields:
+        assert 0 < len(field.value) <= 1024 and len(field.name) <= 256
+
+
+def _components_ok(view: discord.ui.View) -> None:
+    assert len(view.children) <= 25
+    for item in view.children:
+        data = item.to_component_dict()
+        if "custom_id" in data:  # link buttons have none
+            assert data["custom_id"].startswith("t2s:") and len(data["custom_id"]) <= 100
+        assert 0 < len(data.get("label", "")) <= 80
+
+
+def test_every_card_fits_discord(any_kb: Knowledge) -> None:
+    for stretch in any_kb.stretches:
+        _within_limits(stretch_embed(any_kb, stretch))
+        _components_ok(stretch_view(stretch, share=True))
+    for area in (None, *sorted({s.area for s in any_kb.stretches})):
+        page = 0
+        while True:
+            message = list_message(any_kb, area, page)
+            _within_limits(message["embed"])
+            _components_ok(message["view"])
+            if f"Page {page + 1} of {page + 1}" in message["embed"].footer.text:
+                break
+            page += 1
+    for focus in FOCUS_LABELS:
+        spec = RoutineSpec(focus=focus)
+        routine = spec.build(any_kb, 30)
+        _within_limits(routine_embed(routine))
+        for index in range(len(routine.moves)):
+            message = move_message(routine, index, spec.encode(), 2**64 - 1)
+            _within_limits(message["embed"])
+            _components_ok(message["view"])
