@@ -486,6 +486,11 @@ class FakeDiscord:
             return [f"{r.label}: {s} {t}" for r in records if not r.expected_failure
                     for s, t in r.refused]
 
+    def interaction_tokens(self) -> list[str]:
+        """Every interaction token handed to the bot (secrets: they must never be logged)."""
+        with self._cond:
+            return [r.token for r in self.interactions.values()]
+
     def interaction_count(self) -> int:
         with self._cond:
             return len(self.interactions)

@@ -1,0 +1,95 @@
+"""A whole run of the real bot, from start to SIGTERM: it stops cleanly, and its complete stderr
+holds no token, no answers, no member names and no member ids at INFO or above."""
+
+from __future__ import annotations
+
+import re
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+from t2bot.knowledge import Knowledge
+from tests.e2e.conftest import fresh_bot, plain
+from tests.loopback import BotProcess, FakeDiscord, FakeUser
+from tests.loopback.flows import plan_to_result, tap, walk
+
+#: Labels shorter than this are everyday words ("Yes", "Not sure") a log may hold for other reasons.
+MIN_LABEL = 8
+#: What a member typed into options in this run.
+TYPED = "hip flexor stretch please"
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeDiscord]:
+    server = FakeDiscord().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+    process = fresh_bot(fake, tmp_path_factory.mktemp("run"))
+    process.start()
+    yield process
+    if process.alive():
+        process.stop()
+
+
+@pytest.fixture(scope="module")
+def members(fake: FakeDiscord) -> list[FakeUser]:
+    return [fake.add_user("zoe_quicksilver", "Zoë Quicksilver"),
+            fake.add_user("yusuf_ironlegs", "Yusuf Ironlegs", admin=True)]
+
+
+@pytest.fixture(scope="module")
+def tapped(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
+           members: list[FakeUser]) -> list[str]:
+    """A busy session: two members, whole flows, saves, stretches, data, odd input."""
+    zoe, yusuf = members
+    plan = plan_to_result(kb)
+    for member in members:
+        answer, _ = walk(fake, member, plan)
+        tap(fake, member, answer.last, "Save to my history")
+    fake.wait_answer(fake.autocomplete(zoe, "stretch", "show", focused="name", name=TYPED))
+    fake.wait_answer(fake.slash(zoe, "stretch", "show", name=TYPED))
+    fake.wait_answer(fake.slash(zoe, "stretch", "remind", "set", time="06:45", days="weekdays",
+                                routine="before_run", timezone="America/Toronto"))
+    fake.wait_answer(fake.slash(yusuf, "mydata", "export"))
+    fake.wait_answer(fake.slash(yusuf, "t2admin", "reload"))
+    own = fake.wait_answer(fake.slash(yusuf, "stretch", "list")).last
+    fake.wait_answer(fake.tap(zoe, own, "t2:" + "9" * 60, forge="inject"))
+    return [t.label for t in plan]
+
+
+def test_sigterm_stops_cleanly(fake: FakeDiscord, bot: BotProcess, tapped: list[str]) -> None:
+    mark = bot.mark()
+    code = bot.stop(signal.SIGTERM, timeout=20)
+    tail = plain(bot.log_since(mark))
+    assert code == 0, f"exit code {code} after SIGTERM; log tail:\n{tail[-1500:]}"
+    assert re.search(r"\b(closed|shut ?down|stopped)\b", tail, re.I), tail[-1500:]
+    assert "Traceback" not in tail
+
+
+def test_the_whole_log_keeps_secrets(fake: FakeDiscord, bot: BotProcess, tapped: list[str],
+                                     members: list[FakeUser]) -> None:
+    if bot.alive():
+        bot.stop()
+    log = plain(bot.log())
+    assert "connected to Gateway" in log, "this is the log of a real run"
+    assert fake.token not in log
+    assert fake.token.split(".")[-1] not in log, "not even part of the token"
+    tokens = fake.interaction_tokens()
+    assert not [t for t in tokens if t[-40:] in log], "interaction tokens are secrets too"
+    for member in members:
+        for name in (member.username, member.global_name):
+            assert name and name not in log, f"member name {name!r} in the log"
+    for label in tapped:
+        if len(label) >= MIN_LABEL:
+            assert label not in log, f"answer {label!r} in the log"
+    assert TYPED not in log and "America/Toronto" not in log and "06:45" not in log
+    ids = [str(m.id) for m in members]
+    for line in log.splitlines():
+        if re.search(r"\b(INFO|WARNING|ERROR|CRITICAL)\b", line):
+            leaked = [i for i in ids if i in line]
+            assert not leaked, f"member id at INFO or above: {line}"
