@@ -17,8 +17,8 @@ log = logging.getLogger("t2bot")
 EXTENSIONS = (
     "cogs.errors",
     "cogs.unknown_buttons",
+    "cogs.stretches",  # before triage, which puts stretch buttons on its results
     "cogs.triage",
-    "cogs.stretches",
     "cogs.mydata",
     "cogs.admin",
 )
