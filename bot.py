@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -78,11 +80,33 @@ def main(argv: list[str] | None = None) -> int:
 
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
     try:
-        bot.run(token, log_handler=None)
+        asyncio.run(run_until_stopped(bot, token))
     except discord.LoginFailure:
         print("Discord refused the token. Check DISCORD_TOKEN in .env.", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        pass
     return 0
+
+
+async def run_until_stopped(bot: T2Bot, token: str) -> None:
+    """Run the bot until it stops or the process gets SIGTERM/SIGINT; then close cleanly
+    (gateway closed, database released) so a supervisor's stop loses nothing."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        running = asyncio.create_task(bot.start(token))
+        stopping = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if stopping in done:
+            logging.getLogger("t2bot").info("stop signal received; closing")
+            await bot.close()
+            await running
+        else:
+            stopping.cancel()
+            running.result()  # re-raise what stopped the bot (e.g. a refused token)
 
 
 def check_knowledge(folder: Path) -> int:
