@@ -51,8 +51,7 @@ RETENTION_RANGE = (1, 3650)
 GUILD_FIELDS = frozenset({"emergency_number", "retention_days", "allow_sharing"})
 
 #: Errors that mean "the database cannot be used right now", as opposed to a bug.
-_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError,
-                sa.exc.TimeoutError)
+_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
 
 
 class StoreUnavailable(Exception):
@@ -70,10 +69,9 @@ class Store:
         self.dialect = self.url.get_backend_name()
         self._engine = make_engine(self.url, lock_timeout=lock_timeout)
         self._writer = self._engine.execution_options(**{WRITE_OPTION: True})
-        workers = 1 if is_memory(self.url) else 4
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="t2store")
+        self._workers = 1 if is_memory(self.url) else 4
+        self._executor: ThreadPoolExecutor | None = None
         self._started = False
-        self._closed = False
         self._down = False
 
     def __repr__(self) -> str:
@@ -83,11 +81,12 @@ class Store:
 
     async def start(self) -> None:
         """Create the SQLite file if needed and bring the schema to the newest migration."""
-        if self._closed:
-            raise RuntimeError("this store was closed; make a new one")
         path = sqlite_file(self.url)
         if path is not None:
             prepare_sqlite_file(path)
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=self._workers,
+                                                thread_name_prefix="t2store")
         self._started = True
         try:
             await self._run(migrate.upgrade, self._engine)
@@ -96,14 +95,13 @@ class Store:
             raise
 
     async def close(self) -> None:
-        """Close the database connections (idempotent)."""
-        if self._closed:
-            return
+        """Close the database connections (idempotent; ``start`` may be awaited again)."""
         self._started = False
-        self._closed = True
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._engine.dispose)
-        self._executor.shutdown(wait=False)
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        await asyncio.get_running_loop().run_in_executor(executor, self._engine.dispose)
+        executor.shutdown(wait=False)
 
     # ------------------------------------------------------------------ saved results
 
@@ -395,7 +393,9 @@ class Store:
         loop = asyncio.get_running_loop()
         try:
             result = await loop.run_in_executor(self._executor, functools.partial(function, *args))
-        except _UNAVAILABLE as exc:
+        except (sa.exc.DBAPIError, sa.exc.TimeoutError, sa.exc.DisconnectionError) as exc:
+            if not _is_unavailable(exc):
+                raise
             self._note_down(exc)
             raise StoreUnavailable(_reason(exc)) from exc
         if self._down:
@@ -410,6 +410,14 @@ class Store:
         self._down = True
         log.warning("database unavailable (%s): %s; members are told to try again",
                     self.dialect, _reason(exc))
+
+
+def _is_unavailable(exc: Exception) -> bool:
+    """Locked, timed out, unreachable, no free connection, damaged file: yes. Integrity, data
+    and programming errors: no, those are bugs and propagate as they are."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return True  # pool timeout, disconnection
+    return isinstance(exc, _UNAVAILABLE) or type(exc) is sa.exc.DatabaseError
 
 
 def _in_session(engine: sa.Engine, work: Callable[[Session], T]) -> T:

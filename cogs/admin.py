@@ -1,0 +1,197 @@
+"""/t2admin: server settings, knowledge reload and command sync, for the server's managers.
+
+Discord hides the group from members without Manage Server (``default_permissions``), but server
+admins can change that in the integration settings, so every command checks again when it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.ui_kit import COLOUR_INFO, clip, refuse, reply
+from t2bot.knowledge import KnowledgeError
+from t2bot.storage import GuildSettings, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+BUSY = "I can't reach my storage right now. Nothing was changed; please try again in a minute."
+ONLY_MANAGERS = "Only members with the **Manage Server** permission can use /t2admin."
+ONLY_OWNERS = ("Only the bot's owner, the server owner or an Administrator can publish the "
+               "commands.")
+RESET_WORDS = {"default", "reset", "none"}
+PROBLEMS_BUDGET = 3800
+SYNC_INTERVAL = 60.0
+
+
+def is_manager(interaction: discord.Interaction) -> bool:
+    permissions = interaction.permissions
+    return bool(interaction.guild_id) and (permissions.administrator or permissions.manage_guild)
+
+
+class Admin(commands.Cog):
+    t2admin = app_commands.Group(
+        name="t2admin",
+        description="T2 bot settings for this server (Manage Server)",
+        default_permissions=discord.Permissions(manage_guild=True),
+        guild_only=True,
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self._last_sync: float | None = None
+
+    @t2admin.command(name="settings", description="Show or change the T2 settings of this server")
+    @app_commands.describe(
+        emergency_number="Emergency number shown in every check ('default' for the bot's)",
+        retention_days="Days saved results are kept (1-3650)",
+        allow_sharing="May members share their results in the server?",
+    )
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        emergency_number: app_commands.Range[str, 1, 100] | None = None,
+        retention_days: app_commands.Range[int, 1, 3650] | None = None,
+        allow_sharing: bool | None = None,
+    ) -> None:
+        if not is_manager(interaction):
+            await refuse(interaction, ONLY_MANAGERS)
+            return
+        assert interaction.guild_id is not None
+        changes: dict[str, object] = {}
+        if emergency_number is not None:
+            number = emergency_number.strip()
+            changes["emergency_number"] = None if number.lower() in RESET_WORDS else number
+        if retention_days is not None:
+            if not 1 <= retention_days <= 3650:  # re-validated: never trust the client
+                await refuse(interaction, "Retention must be between 1 and 3650 days.")
+                return
+            changes["retention_days"] = retention_days
+        if allow_sharing is not None:
+            changes["allow_sharing"] = allow_sharing
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        store = self.bot.store  # type: ignore[attr-defined]
+        try:
+            if changes:
+                current = await store.update_guild_settings(interaction.guild_id, **changes)
+                if "retention_days" in changes:
+                    await store.purge_expired()
+            else:
+                current = await store.guild_settings(interaction.guild_id)
+        except StoreUnavailable:
+            await refuse(interaction, BUSY)
+            return
+        except ValueError as exc:
+            await refuse(interaction, f"That setting can't be used: {exc}.")
+            return
+        if "emergency_number" in changes:
+            self.forget_cached_number(interaction.guild_id)
+        title = "Settings saved" if changes else "Settings of this server"
+        await reply(interaction, embed=self.settings_embed(title, current))
+
+    def settings_embed(self, title: str, current: GuildSettings) -> discord.Embed:
+        default_number = self.bot.settings.emergency_number  # type: ignore[attr-defined]
+        number = current.emergency_number or f"{default_number} (the bot's default)"
+        embed = discord.Embed(title=title, colour=COLOUR_INFO)
+        embed.add_field(name="Emergency number", value=clip(number, 1024), inline=False)
+        embed.add_field(name="Saved results kept for", value=f"{current.retention_days} days")
+        embed.add_field(name="Members may share results",
+                        value="yes" if current.allow_sharing else "no")
+        embed.set_footer(text="Change with /t2admin settings; 'default' resets the number.")
+        return embed
+
+    def forget_cached_number(self, guild_id: int) -> None:
+        """The triage cog caches the number for a little while; make it read the new one."""
+        triage = self.bot.get_cog("Triage")
+        forget = getattr(triage, "forget_emergency_number", None)
+        if forget is not None:
+            forget(guild_id)
+
+    @t2admin.command(name="reload", description="Load the knowledge files again")
+    async def reload(self, interaction: discord.Interaction) -> None:
+        if not is_manager(interaction):
+            await refuse(interaction, ONLY_MANAGERS)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        holder = self.bot.knowledge  # type: ignore[attr-defined]
+        old_version = holder.current.version
+        try:
+            fresh = await asyncio.to_thread(holder.reload)
+        except KnowledgeError as exc:
+            await reply(interaction, embed=problems_embed(exc, old_version))
+            return
+        log.info("knowledge reloaded by a server manager")
+        if fresh.version != old_version:
+            text = (f"Knowledge reloaded: the questions changed (version {old_version} → "
+                    f"{fresh.version}), so checks still open are asked to start again.")
+        else:
+            text = (f"Knowledge reloaded (version {fresh.version}: the question flow is "
+                    "unchanged, so open checks simply continue).")
+        await reply(interaction, content=text)
+
+    @t2admin.command(name="sync", description="Publish the bot's slash commands to Discord")
+    async def sync(self, interaction: discord.Interaction) -> None:
+        if not is_manager(interaction):
+            await refuse(interaction, ONLY_MANAGERS)
+            return
+        if not await self.may_sync(interaction):
+            await refuse(interaction, ONLY_OWNERS)
+            return
+        if self._last_sync is not None:  # Discord allows few syncs a day
+            wait = self._last_sync + SYNC_INTERVAL - time.monotonic()
+            if wait > 0:
+                await refuse(interaction, f"Commands were just published. Please wait "
+                                          f"{max(wait, 1):.0f} s.")
+                return
+        self._last_sync = time.monotonic()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            count = await self.bot.sync_command_tree()  # type: ignore[attr-defined]
+        except discord.HTTPException as exc:
+            log.warning("command sync failed: HTTP %s", exc.status)
+            await refuse(interaction, "Discord refused the update (it limits how often commands "
+                                      "can be published). Try again later.")
+            return
+        await reply(interaction, content=f"Published {count} command(s). Discord may take a "
+                                         "moment to show the changes.")
+
+    async def may_sync(self, interaction: discord.Interaction) -> bool:
+        """Publishing affects every server: the bot's owner, the server owner or an admin."""
+        if interaction.permissions.administrator:
+            return True
+        if interaction.guild is not None and interaction.guild.owner_id == interaction.user.id:
+            return True
+        try:
+            return await self.bot.is_owner(interaction.user)
+        except discord.HTTPException:
+            return False
+
+
+def problems_embed(exc: KnowledgeError, version: str) -> discord.Embed:
+    """The problems found, as many as fit, and a pointer to the full list."""
+    problems = [str(problem) for problem in exc.problems] or [str(exc)]
+    lines: list[str] = []
+    used = 0
+    for problem in problems:
+        line = "• " + clip(problem, 300)
+        if used + len(line) + 1 > PROBLEMS_BUDGET:
+            break
+        lines.append(line)
+        used += len(line) + 1
+    if len(lines) < len(problems):
+        lines.append(f"… and {len(problems) - len(lines)} more: run "
+                     "`uv run bot.py --check-knowledge` for the full list.")
+    return discord.Embed(
+        title=f"Not reloaded: {len(problems)} problem(s)",
+        description=(f"The bot keeps using version {version}.\n" + "\n".join(lines)),
+        colour=discord.Colour.orange(),
+    )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Admin(bot))
