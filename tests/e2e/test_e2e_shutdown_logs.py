@@ -67,7 +67,7 @@ def test_sigterm_stops_cleanly(fake: FakeDiscord, bot: BotProcess, tapped: list[
     code = bot.stop(signal.SIGTERM, timeout=20)
     tail = plain(bot.log_since(mark))
     assert code == 0, f"exit code {code} after SIGTERM; log tail:\n{tail[-1500:]}"
-    assert re.search(r"\b(closed|shut ?down|stopped)\b", tail, re.I), tail[-1500:]
+    assert re.search(r"\b(closed|closing|shut ?down|stopped)\b", tail, re.I), tail[-1500:]
     assert "Traceback" not in tail
 
 
