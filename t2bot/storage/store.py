@@ -102,6 +102,7 @@ class Store:
             return
         await asyncio.get_running_loop().run_in_executor(executor, self._engine.dispose)
         executor.shutdown(wait=False)
+        log.info("storage closed (%s)", self.dialect)
 
     # ------------------------------------------------------------------ saved results
 

@@ -287,3 +287,31 @@ async def test_store_must_be_started_first(db_url) -> None:
     with pytest.raises(RuntimeError):
         await store.history(ALICE)
     await store.close()
+
+
+async def test_a_closed_store_can_start_again(db_url) -> None:
+    store = Store(db_url)
+    await store.start()
+    await save(store)
+    await store.close()
+    await store.close()  # twice is fine
+    with pytest.raises(RuntimeError):
+        await store.history(ALICE)
+    await store.start()
+    try:
+        if db_url != "sqlite://":  # an in-memory database ends with its connections
+            assert len(await store.history(ALICE)) == 1
+    finally:
+        await store.close()
+
+
+def test_postgresql_url_variants_use_psycopg() -> None:
+    from t2bot.storage.engine import StoreConfigError, normalize_url
+
+    assert normalize_url("postgresql://u:p@h/db").drivername == "postgresql+psycopg"
+    assert normalize_url("postgres://u:p@h/db").drivername == "postgresql+psycopg"
+    assert normalize_url("postgresql+psycopg://u:p@h/db").drivername == "postgresql+psycopg"
+    assert normalize_url("sqlite:///data/t2bot.sqlite3").database == "data/t2bot.sqlite3"
+    for bad in ("", "not a url", "mysql://u:p@h/db"):
+        with pytest.raises(StoreConfigError):
+            normalize_url(bad)
