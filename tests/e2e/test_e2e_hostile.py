@@ -12,6 +12,7 @@ from t2bot.flow_ids import FlowId, decode, to_base36
 from t2bot.knowledge import Knowledge
 from tests.loopback import BotProcess, FakeDiscord, FakeMessage, FakeUser
 from tests.loopback.flows import plan_to_result, start, tap, walk
+from tests.loopback.payloads import snowflake
 
 ODD = [
     "x" * 10_000,
@@ -220,3 +221,51 @@ def _export_rows(fake: FakeDiscord, member: FakeUser) -> int:
     message = fake.wait_answer(fake.slash(member, "mydata", "export")).last
     data = json.loads(next(a["_content"] for a in message.attachments))
     return sum(len(rows) for rows in data["tables"].values())
+
+
+@pytest.mark.parametrize("options", [
+    {"minutes": 999, "focus": "hips"},
+    {"minutes": -5, "focus": "hips"},
+    {"minutes": 10, "focus": "not_a_focus"},
+], ids=["too-long", "negative", "bad-choice"])
+def test_option_values_a_real_client_would_not_send(fake: FakeDiscord, bot: BotProcess,
+                                                    mallory: FakeUser, options: dict) -> None:
+    """Discord checks ranges and choices itself; the bot checks again (defence in depth)."""
+    answer = fake.wait_answer(fake.slash(mallory, "stretch", "routine", **options)).last
+    assert answer.ephemeral and answer.text()
+    assert not answer.has_button("Start"), "an invalid routine request is not served"
+
+
+@pytest.mark.expect_errors
+@pytest.mark.parametrize("what", ["removed-command", "changed-signature"])
+def test_code_and_published_commands_out_of_step(fake: FakeDiscord, bot: BotProcess,
+                                                 mallory: FakeUser, what: str) -> None:
+    """After a deploy without --sync, Discord still sends the published commands: a removed
+    one, or one whose options changed. The member is answered; the operator sees an error."""
+    if what == "removed-command":
+        data = {"id": str(snowflake()), "name": "oldcheck", "type": 1, "options": [],
+                "guild_id": str(fake.guild_id)}
+        record = fake.interact(mallory, 2, data)
+    else:
+        record = fake.slash(mallory, "stretch", "routine", minutes=10)  # focus is required
+    answer = fake.wait_answer(record).last
+    assert answer.ephemeral and answer.text()
+
+
+def test_double_tap_is_answered_twice(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
+                                      mallory: FakeUser) -> None:
+    screen = start(fake, mallory).message
+    custom_id = screen.button(kb.node(kb.start).none_label)["custom_id"]
+    first = fake.tap(mallory, screen, custom_id)
+    second = fake.tap(mallory, screen, custom_id, as_seen=True)
+    for tapped in (first, second):
+        assert fake.wait_answer(tapped).last.text()
+
+
+def test_backpain_in_a_direct_message(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
+                                      mallory: FakeUser) -> None:
+    answer = fake.wait_answer(fake.slash(mallory, "backpain", in_dm=True))
+    screen = answer.last
+    assert screen.has_button(kb.node(kb.start).none_label)
+    nxt = tap(fake, mallory, screen, kb.node(kb.start).none_label).last
+    assert nxt.id == screen.id and nxt.text() != screen.text()

@@ -17,7 +17,7 @@ from tests.loopback.model import (
     FakeMessage,
     InteractionRecord,
 )
-from tests.loopback.payloads import ALL_PERMISSIONS, MEMBER_PERMISSIONS, FakeUser, snowflake
+from tests.loopback.payloads import FakeUser, snowflake
 
 
 class InteractionsMixin:
@@ -70,14 +70,19 @@ class InteractionsMixin:
 
     def tap(self, user: FakeUser, message: FakeMessage | int, custom_id: str | None = None, *,
             label: str | None = None, forge: str | None = None,
-            values: list[str] | None = None, guild_id: int | None = None) -> InteractionRecord:
+            values: list[str] | None = None, guild_id: int | None = None,
+            as_seen: bool = False) -> InteractionRecord:
         """Tap a button (or pick ``values`` in a select) on a message the bot sent.
 
         ``forge="inject"`` puts ``custom_id`` on the message first (a crafted or old button);
         ``forge="raw"`` sends it without it being on the message. Without ``forge`` the id must be
-        on the message, as with a real client.
+        on the message, as with a real client. The message is taken as it is now, or with
+        ``as_seen`` as the given snapshot (a second tap before the first one's update arrived).
         """
-        snapshot = self.message(message if isinstance(message, int) else message.id)
+        if as_seen and isinstance(message, FakeMessage):
+            snapshot = message
+        else:
+            snapshot = self.message(message if isinstance(message, int) else message.id)
         if label is not None:
             custom_id = snapshot.button(label)["custom_id"]
         if custom_id is None:
@@ -284,4 +289,4 @@ def _guess_type(value: Any) -> int:
 
 
 def user_permissions(user: FakeUser) -> int:
-    return ALL_PERMISSIONS if user.admin else MEMBER_PERMISSIONS
+    return user.permission_bits()

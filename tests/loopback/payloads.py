@@ -15,6 +15,7 @@ EPHEMERAL = 1 << 6
 ADMINISTRATOR = 1 << 3
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view channel, send messages, use app cmds
 ALL_PERMISSIONS = (1 << 51) - 1
+MANAGE_GUILD = 1 << 5
 
 _counter = itertools.count()
 _counter_lock = threading.Lock()
@@ -38,6 +39,8 @@ class FakeUser:
     global_name: str | None = None
     bot: bool = False
     admin: bool = False
+    #: Explicit permission bits in the server (overrides ``admin``), e.g. Manage Server only.
+    permissions: int | None = None
     #: When False, opening a DM with this user answers 403 "Cannot send messages to this user".
     accepts_dms: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -56,6 +59,11 @@ class FakeUser:
             data["bot"] = True
         return data
 
+    def permission_bits(self) -> int:
+        if self.permissions is not None:
+            return self.permissions
+        return ALL_PERMISSIONS if self.admin else MEMBER_PERMISSIONS
+
     def member_payload(self) -> dict[str, Any]:
         """The member object sent inside a guild interaction (with resolved permissions)."""
         return {
@@ -70,7 +78,7 @@ class FakeUser:
             "flags": 0,
             "pending": False,
             "communication_disabled_until": None,
-            "permissions": str(ALL_PERMISSIONS if self.admin else MEMBER_PERMISSIONS),
+            "permissions": str(self.permission_bits()),
         }
 
 

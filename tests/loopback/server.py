@@ -136,8 +136,10 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
 
 
     def add_user(self, username: str, global_name: str | None = None, *, admin: bool = False,
+                 permissions: int | None = None,
                  accepts_dms: bool = True) -> FakeUser:
-        user = FakeUser(snowflake(), username, global_name, admin=admin, accepts_dms=accepts_dms)
+        user = FakeUser(snowflake(), username, global_name, admin=admin, accepts_dms=accepts_dms,
+                        permissions=permissions)
         with self._cond:
             self.users[user.id] = user
         return user
