@@ -17,7 +17,7 @@ from t2bot.storage.engine import WRITE_OPTION
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: Key of the PostgreSQL advisory lock that serialises migrations of several starting processes.
 ADVISORY_LOCK_KEY = 0x7432_6274  # "t2bt"
-#: How long a starting process waits for another one's migration (SQLite).
+#: How long a starting process waits for another one's migration.
 MIGRATION_LOCK_WAIT_MS = 60_000
 
 
@@ -54,6 +54,9 @@ def _run(engine: sa.Engine, action: Callable[[Config], None]) -> None:
     with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection:
         postgres = connection.dialect.name == "postgresql"
         if postgres:
+            # Wait for another process's migration longer than for an ordinary row lock.
+            connection.exec_driver_sql(f"SET lock_timeout = {MIGRATION_LOCK_WAIT_MS}")
+            connection.exec_driver_sql("SET statement_timeout = 0")
             connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
             connection.commit()
         try:
@@ -65,6 +68,8 @@ def _run(engine: sa.Engine, action: Callable[[Config], None]) -> None:
                 connection.rollback()
                 connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"),
                                    {"key": ADVISORY_LOCK_KEY})
+                connection.exec_driver_sql("RESET lock_timeout")
+                connection.exec_driver_sql("RESET statement_timeout")
                 connection.commit()
 
 
