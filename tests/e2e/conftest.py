@@ -12,17 +12,14 @@ show no unhandled exception (unless the test is marked ``expect_errors``).
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from t2bot.knowledge import Knowledge, load_knowledge
 from tests.loopback import ROOT, BotProcess, FakeDiscord
+from tests.loopback.harness import fresh_bot, plain
 
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CRASH_MARKERS = ("Traceback (most recent call last)", "Ignoring exception", "Task exception was "
                  "never retrieved", "Unclosed client session", "T2-LOOPBACK-BLOCKED")
 
@@ -30,37 +27,6 @@ CRASH_MARKERS = ("Traceback (most recent call last)", "Ignoring exception", "Tas
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "expect_errors: the test provokes failures the bot may log with a traceback")
-
-
-def missing_cogs() -> list[str]:
-    """Extensions bot.py loads whose module file does not exist yet."""
-    source = (ROOT / "cogs" / "client.py")
-    text = source.read_text() if source.exists() else (ROOT / "bot.py").read_text()
-    block = re.search(r"EXTENSIONS\s*=\s*\((.*?)\)", text, re.S)
-    names = re.findall(r"\"([\w.]+)\"", block[1]) if block else []
-    return [n for n in names if not (ROOT / (n.replace(".", "/") + ".py")).exists()]
-
-
-def require_bot() -> None:
-    missing = missing_cogs()
-    if missing:
-        pytest.skip(f"bot.py cannot start yet: module(s) {', '.join(missing)} not written")
-
-
-def plain(text: str) -> str:
-    return ANSI.sub("", text)
-
-
-def copy_knowledge(target: Path) -> Path:
-    shutil.copytree(ROOT / "knowledge", target)
-    return target
-
-
-def fresh_bot(fake: FakeDiscord, workdir: Path, **env: str) -> BotProcess:
-    """A bot process of its own (own database, own copy of the knowledge)."""
-    require_bot()
-    knowledge = copy_knowledge(workdir / "knowledge")
-    return BotProcess(fake, workdir, env={"KNOWLEDGE_DIR": str(knowledge), **env})
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from t2bot.knowledge import Knowledge
-from tests.e2e.conftest import fresh_bot, plain
 from tests.loopback import BotProcess, FakeDiscord, FakeUser
 from tests.loopback.flows import plan_to_result, start, tap, walk
+from tests.loopback.harness import fresh_bot, plain
 from tests.loopback.payloads import snowflake
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from t2bot.storage import Store
-from tests.e2e.conftest import fresh_bot, plain
 from tests.loopback import BotProcess, FakeDiscord, FakeUser
+from tests.loopback.harness import fresh_bot, plain
 
 
 @pytest.fixture(scope="module")

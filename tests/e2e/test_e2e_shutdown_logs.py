@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 
 from t2bot.knowledge import Knowledge
-from tests.e2e.conftest import fresh_bot, plain
 from tests.loopback import BotProcess, FakeDiscord, FakeUser
 from tests.loopback.flows import plan_to_result, tap, walk
+from tests.loopback.harness import fresh_bot, plain
 
 #: Labels shorter than this are everyday words ("Yes", "Not sure") a log may hold for other reasons.
 MIN_LABEL = 8

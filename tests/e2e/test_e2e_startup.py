@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.loopback import BotProcess, FakeDiscord
+from tests.loopback.harness import fresh_bot
 
 
 def _options(command: dict) -> dict[str, dict]:
@@ -34,3 +37,22 @@ def test_commands_are_published(fake: FakeDiscord, bot: BotProcess) -> None:
 
 def test_every_rest_call_was_a_known_route(fake: FakeDiscord, bot: BotProcess) -> None:
     assert not fake.unknown_routes(), "the bot called routes the fake does not implement"
+
+
+def test_dev_guild_sync_publishes_to_that_server_only(tmp_path: Path) -> None:
+    """With DEV_GUILD_ID, --sync publishes to that server (instant), not globally."""
+    own = FakeDiscord().start()
+    try:
+        process = fresh_bot(own, tmp_path, DEV_GUILD_ID=str(own.guild_id))
+        process.start()
+        try:
+            assert not own.global_commands
+            names = {c["name"] for c in own.guild_commands.get(own.guild_id, [])}
+            assert {"backpain", "stretch", "mydata", "t2admin"} <= names
+            member = own.add_user("guild_sync_gina")
+            assert own.wait_answer(own.slash(member, "backpain")).last.buttons()
+            assert not own.unanswered()
+        finally:
+            assert process.stop() == 0
+    finally:
+        own.stop()
