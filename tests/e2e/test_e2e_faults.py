@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,6 +166,24 @@ def test_restart_mid_flow(fake: FakeDiscord, bot: BotProcess, kb: Knowledge, mem
     _next_tap_works(fake, member, kb, screen)
     if how == "SIGTERM":
         assert code == 0, f"SIGTERM should stop the bot cleanly (exit 0), got {code}"
+
+
+def test_sigterm_while_a_tap_is_being_answered(fake: FakeDiscord, bot: BotProcess,
+                                               kb: Knowledge, member: FakeUser) -> None:
+    """A supervisor's stop lands while the bot waits for Discord to take an answer (slow
+    network): a graceful stop lets that answer finish instead of cutting it off."""
+    screen = _second_screen(fake, member, kb)
+    node = kb.node(kb.node(kb.start).next)
+    fake.delay_next("POST", r"/callback$", 1.5)
+    mark = bot.mark()
+    tapped = fake.tap(member, screen, screen.button(node.none_label)["custom_id"])
+    time.sleep(0.7)
+    code = bot.stop()
+    log = plain(bot.log_since(mark))
+    bot.start()
+    assert code == 0
+    assert fake.wait_answer(tapped).last.id == screen.id
+    assert "Traceback" not in log and "Ignoring exception" not in log, log[-3000:]
 
 
 # --- Database --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ are in ``tests.loopback.webhooks``."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -50,11 +51,13 @@ class Fault:
 
     method: str
     pattern: re.Pattern[str]
-    status: int
+    #: None: no failure, only ``delay`` (a slow Discord).
+    status: int | None
     times: int
     retry_after: float
     name: str
     hits: int = 0
+    delay: float = 0.0
 
 
 class RestMixin:
@@ -66,6 +69,14 @@ class RestMixin:
         """Answer the next ``times`` matching requests with ``status`` (429 carries retry_after)."""
         fault = Fault(method.upper(), re.compile(pattern), status, times, retry_after,
                       f"injected {status}")
+        with self._cond:
+            self.faults.append(fault)
+        return fault
+
+    def delay_next(self, method: str, pattern: str, seconds: float, *, times: int = 1) -> Fault:
+        """Handle the next ``times`` matching requests normally, but only after ``seconds``."""
+        fault = Fault(method.upper(), re.compile(pattern), None, times, 0.0,
+                      f"delayed {seconds:.1f} s", delay=seconds)
         with self._cond:
             self.faults.append(fault)
         return fault
@@ -111,7 +122,9 @@ class RestMixin:
         authorized = request.headers.get("Authorization") == f"Bot {self.token}"
         req = Request(request.method, path, dict(request.query), body, files, authorized)
         fault = self._take_fault(request.method, path)
-        if fault is not None:
+        if fault is not None and fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault is not None and fault.status is not None:
             return self._respond(request, path, body, files, self._fault_reply(fault), fault.name)
         try:
             result = self._route(req)
