@@ -50,7 +50,7 @@ class Admin(commands.Cog):
     @app_commands.describe(
         emergency_number="Emergency number shown in every check ('default' for the bot's)",
         retention_days="Days saved results are kept (1-3650)",
-        allow_sharing="May members share their results in the server?",
+        allow_sharing="May members post stretch cards and routines in the channel (Share)?",
     )
     async def settings(
         self,
@@ -100,7 +100,7 @@ class Admin(commands.Cog):
         embed = discord.Embed(title=title, colour=COLOUR_INFO)
         embed.add_field(name="Emergency number", value=clip(number, 1024), inline=False)
         embed.add_field(name="Saved results kept for", value=f"{current.retention_days} days")
-        embed.add_field(name="Members may share results",
+        embed.add_field(name="Members may share stretches",
                         value="yes" if current.allow_sharing else "no")
         embed.set_footer(text="Change with /t2admin settings; 'default' resets the number.")
         return embed

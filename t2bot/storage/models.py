@@ -72,7 +72,7 @@ class GuildSettingsRow(SQLModel, table=True):
         "autoincrement": False})
     emergency_number: str | None = Field(default=None, max_length=100)
     retention_days: int | None = None
-    allow_sharing: bool = False
+    allow_sharing: bool = True  # stretch cards and routines only; triage results are never shared
     updated_utc: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -48,6 +48,8 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_IDS = 50
 MAX_SAVED_PER_MEMBER = 100
 RETENTION_RANGE = (1, 3650)
+#: Members may post stretch cards and routines in the channel unless an admin turns it off.
+DEFAULT_ALLOW_SHARING = True
 GUILD_FIELDS = frozenset({"emergency_number", "retention_days", "allow_sharing"})
 
 #: Errors that mean "the database cannot be used right now", as opposed to a bug.
@@ -231,7 +233,7 @@ class Store:
 
     def _guild(self, guild_id: int, row: GuildSettingsRow | None) -> GuildSettings:
         if row is None:
-            return GuildSettings(guild_id, None, self.retention_days, False)
+            return GuildSettings(guild_id, None, self.retention_days, DEFAULT_ALLOW_SHARING)
         return GuildSettings(guild_id, row.emergency_number,
                              row.retention_days or self.retention_days, row.allow_sharing)
 

@@ -47,7 +47,7 @@ async def test_a_member_allowed_the_command_by_mistake_is_still_refused(world) -
                              ("t2admin reload", {}), ("t2admin sync", {})]:
         result = await alice.slash(channel, command, **options)
         assert result.ephemeral and "Manage Server" in text_of(result), command
-    assert await env.bot.store.guild_settings(guild.id) == GuildSettings(guild.id, None, 180, False)
+    assert await env.bot.store.guild_settings(guild.id) == GuildSettings(guild.id, None, 180, True)
     assert not env.errors
 
 
@@ -56,7 +56,7 @@ async def test_settings_show_the_defaults(world, manager) -> None:
     result = await manager.slash(channel, "t2admin settings")
     text = text_of(result)
     assert result.ephemeral and "Settings of this server" in text
-    assert "112 (the bot's default)" in text and "180 days" in text and "\nno" in text
+    assert "112 (the bot's default)" in text and "180 days" in text and "\nyes" in text
 
 
 async def test_settings_change_and_the_triage_uses_the_new_number(world, manager) -> None:

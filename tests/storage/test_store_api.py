@@ -125,13 +125,13 @@ async def test_delete_member_removes_every_row_of_that_member_only(store) -> Non
     await store.set_followup(ALICE, None, NOW)
     await save(store, user_id=BOB)
     await remind(store, user_id=BOB)
-    await store.update_guild_settings(GUILD, allow_sharing=True)
+    await store.update_guild_settings(GUILD, allow_sharing=False)
 
     assert await store.delete_member(ALICE) == 4
     assert all(rows == [] for rows in (await store.export_member(ALICE))["tables"].values())
     assert await store.followup_for(ALICE) is None
     assert len(await store.history(BOB)) == 1 and len(await store.reminders_for(BOB)) == 1
-    assert (await store.guild_settings(GUILD)).allow_sharing is True
+    assert (await store.guild_settings(GUILD)).allow_sharing is False
     assert await store.delete_member(ALICE) == 0
 
 
@@ -162,15 +162,15 @@ async def test_purge_without_a_time_uses_now(store) -> None:
 
 
 async def test_guild_settings_default_then_change(store) -> None:
-    assert await store.guild_settings(GUILD) == GuildSettings(GUILD, None, 180, False)
+    assert await store.guild_settings(GUILD) == GuildSettings(GUILD, None, 180, True)
     changed = await store.update_guild_settings(GUILD, emergency_number=" 144 ", retention_days=30)
-    assert changed == GuildSettings(GUILD, "144", 30, False)
-    changed = await store.update_guild_settings(GUILD, allow_sharing=True)
     assert changed == GuildSettings(GUILD, "144", 30, True)
+    changed = await store.update_guild_settings(GUILD, allow_sharing=False)
+    assert changed == GuildSettings(GUILD, "144", 30, False)
     assert await store.guild_settings(GUILD) == changed
     reset = await store.update_guild_settings(GUILD, emergency_number=None, retention_days=None)
-    assert reset == GuildSettings(GUILD, None, 180, True)
-    assert await store.guild_settings(OTHER_GUILD) == GuildSettings(OTHER_GUILD, None, 180, False)
+    assert reset == GuildSettings(GUILD, None, 180, False)
+    assert await store.guild_settings(OTHER_GUILD) == GuildSettings(OTHER_GUILD, None, 180, True)
 
 
 @pytest.mark.parametrize("changes, error", [
@@ -184,7 +184,7 @@ async def test_guild_settings_default_then_change(store) -> None:
 async def test_bad_guild_settings_are_refused(store, changes, error) -> None:
     with pytest.raises(error):
         await store.update_guild_settings(GUILD, **changes)
-    assert await store.guild_settings(GUILD) == GuildSettings(GUILD, None, 180, False)
+    assert await store.guild_settings(GUILD) == GuildSettings(GUILD, None, 180, True)
 
 
 async def test_a_members_reminder_is_replaced_not_added(store) -> None:

@@ -279,14 +279,15 @@ def test_button_ids_fit_discord() -> None:
 
 
 async def test_share_is_offered_only_where_allowed_and_rechecked_on_tap(world: World) -> None:
-    # A server that never changed its settings does not allow sharing: no Share button.
+    # A server whose admin turned sharing off gets no Share button.
+    guild_id = world.channel.guild.id
+    await world.bot.store.update_guild_settings(guild_id, allow_sharing=False)
     shown = await world.alice.slash(world.channel, "stretch show", name="couch stretch")
     assert "Share in channel" not in labels(shown.response)
     routine = await world.alice.slash(world.channel, "stretch routine", minutes=5, focus="hips")
     assert "Share in channel" not in labels(routine.response)
 
-    # Allowed, then switched off again after the button was shown: the tap is refused.
-    guild_id = world.channel.guild.id
+    # Allowed again, then switched off after the button was shown: the tap is refused.
     await world.bot.store.update_guild_settings(guild_id, allow_sharing=True)
     await world.env.advance_time(61)  # the offer is remembered for a minute
     shown = await world.alice.slash(world.channel, "stretch show", name="couch stretch")
