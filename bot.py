@@ -70,12 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    from t2bot.storage import StoreConfigError, StoreUnavailable
+
     try:
         bot = build_bot(settings, sync_commands=args.sync)
     except KnowledgeError as exc:
         print(f"The knowledge files have problems; fix them and start again:\n{exc}",
               file=sys.stderr)
         return EXIT_ERROR
+    except StoreConfigError as exc:
+        print(f"DATABASE_URL cannot be used: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     import discord
 
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
@@ -84,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     except discord.LoginFailure:
         print("Discord refused the token. Check DISCORD_TOKEN in .env.", file=sys.stderr)
         return EXIT_USAGE
+    except StoreUnavailable as exc:
+        print(f"The database cannot be used right now ({exc}). Check DATABASE_URL, that the "
+              "server is running, and that no other program holds the file locked.",
+              file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         pass
     return 0
