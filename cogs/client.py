@@ -19,6 +19,7 @@ EXTENSIONS = (
     "cogs.unknown_buttons",
     "cogs.stretches",  # before triage, which puts stretch buttons on its results
     "cogs.triage",
+    "cogs.followups",
     "cogs.mydata",
     "cogs.admin",
 )

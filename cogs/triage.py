@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -29,6 +30,7 @@ STALE = "This check was started on an older version of the questions. Tap Start 
 NOT_YOURS = "These buttons belong to someone else's check. Start your own with /backpain."
 INVALID = "That button is not valid any more. Start a new check with /backpain."
 SETTINGS_TTL = 60.0
+FOLLOW_UP_AFTER = timedelta(days=7)
 
 
 class FlowButton(discord.ui.DynamicItem[discord.ui.Button], template=r"t2:(?P<rest>.*)"):
@@ -105,6 +107,9 @@ class Triage(commands.Cog):
             if fid.action == "sv":
                 await self.save(interaction, kb, state)
                 return
+            if fid.action == "fu":
+                await self.follow_up(interaction, kb, state)
+                return
             position = self.apply(kb, state, fid)
         except FlowError:
             await refuse(interaction, INVALID)
@@ -127,10 +132,31 @@ class Triage(commands.Cog):
             return engine.current(kb, engine.start())
         raise FlowError(f"unknown action {fid.action}")
 
-    async def save(self, interaction: discord.Interaction, kb: Knowledge, state: FlowState) -> None:
+    async def follow_up(self, interaction: discord.Interaction, kb: Knowledge,
+                        state: FlowState) -> None:
+        """Store the member's consent to one check-in DM a week from now."""
+        self.finished_result(kb, state)
+        due = discord.utils.utcnow() + FOLLOW_UP_AFTER
+        try:
+            await self.bot.store.set_followup(  # type: ignore[attr-defined]
+                interaction.user.id, interaction.guild_id, due)
+        except StoreUnavailable:
+            await refuse(interaction, "I couldn't set that up right now (storage is busy). "
+                                      "Try again in a minute.")
+            return
+        await refuse(interaction, f"OK: I'll send you one DM on {discord.utils.format_dt(due, 'D')} "
+                                  "to ask how your back is. Only that date is stored; "
+                                  "/mydata delete removes it.")
+
+    @staticmethod
+    def finished_result(kb: Knowledge, state: FlowState) -> Result:
         outcome = engine.current(kb, state)
         if not isinstance(outcome, Result):
-            raise FlowError("only a finished check can be saved")
+            raise FlowError("only a finished check has a result")
+        return outcome
+
+    async def save(self, interaction: discord.Interaction, kb: Knowledge, state: FlowState) -> None:
+        outcome = self.finished_result(kb, state)
         store = self.bot.store  # type: ignore[attr-defined]
         try:
             await store.save_result(
@@ -224,6 +250,9 @@ class Triage(commands.Cog):
             save = FlowId(kb.version, member_id, path, 0, "sv")
             view.add_item(flow_button(save, "Save to my history", discord.ButtonStyle.secondary,
                                       row=4))
+            check_in = FlowId(kb.version, member_id, path, 0, "fu")
+            view.add_item(flow_button(check_in, "Check on me in a week",
+                                      discord.ButtonStyle.secondary, row=4))
         restart = FlowId(kb.version, member_id, "", 0, "rs")
         view.add_item(flow_button(restart, "Start over", discord.ButtonStyle.secondary, row=4))
         return view

@@ -9,7 +9,8 @@ Layout (all lowercase ASCII, well under Discord's 100 characters)::
 ``path``     one base-36 digit per answered screen (the answer's index; 0 = "none" on a red-flag screen).
 ``ticks``    hex bitmask of the warning signs ticked on the current red-flag screen (may be empty).
 ``action``   ``a<n>`` answer n, ``f<n>`` tap warning sign n, ``go`` continue, ``bk`` back, ``rs`` start
-             over, ``x`` cancel, ``sv`` save the result to the member's history.
+             over, ``x`` cancel, ``sv`` save the result to the member's history, ``fu`` ask for
+             a check-in DM in a week.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ MAX_PATH = 60
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _PATTERN = re.compile(
     rf"t2:(?P<version>[0-9a-f]{{6}}):(?P<member>[0-9a-z]{{1,14}}):(?P<path>[0-9a-z]{{0,{MAX_PATH}}})"
-    r":(?P<ticks>[0-9a-f]{0,6}):(?P<action>a[0-9]{1,2}|f[0-9]{1,2}|go|bk|rs|x|sv)"
+    r":(?P<ticks>[0-9a-f]{0,6}):(?P<action>a[0-9]{1,2}|f[0-9]{1,2}|go|bk|rs|x|sv|fu)"
 )
 #: The longest action, ``a19``/``f19``, for length checks.
 LONGEST_ACTION = "a19"

@@ -172,3 +172,33 @@ async def test_restart_mid_flow_continues(world) -> None:
     await env.restart_bot()
     result = await tap(alice, message, "None of these")
     assert "Where is the pain?" in answer_text(result)
+
+
+async def test_check_in_dm_a_week_later_only_when_asked(world) -> None:
+    env, channel, alice, bob = world
+    message = await start(alice, channel)
+    for label in ("None of these", "None of these", "Lower back on the run", "Yes, by far"):
+        await tap(alice, message, label)
+    result = await tap(alice, message, "Worn out")
+    asked = await tap(alice, result.response, "Check on me in a week")
+    assert "one DM" in answer_text(asked) and asked.ephemeral
+    stored = await env.bot.store.followup_for(alice.id)
+    assert stored is not None
+    def bot_dms() -> list:
+        channel = alice.user.dm_channel
+        return [] if channel is None else [m for m in channel.history()
+                                           if m.author.id == env.bot.user.id]
+
+    for _ in range(6 * 4):  # six days in 6-hour slices (the check runs every 5 minutes)
+        await env.advance_time(6 * 3600)
+    assert bot_dms() == []
+    for _ in range(5):
+        await env.advance_time(6 * 3600)
+    sent = bot_dms()
+    assert len(sent) == 1
+    embed = sent[0].embeds[0]
+    assert embed.title == "How is your back?"
+    assert embed.fields[-1].value == env.bot.knowledge.current.meta.professional_reminder
+    assert await env.bot.store.followup_for(alice.id) is None  # consent used up
+    assert bob.user.dm_channel is None or not bob.user.dm_channel.history()
+    assert not env.errors
