@@ -24,6 +24,18 @@ CRASH_MARKERS = ("Traceback (most recent call last)", "Ignoring exception", "Tas
                  "never retrieved", "Unclosed client session", "T2-LOOPBACK-BLOCKED")
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Remember whether the test body failed, so the after-test checks do not report twice."""
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "expect_errors: the test provokes failures the bot may log with a traceback")
@@ -61,6 +73,8 @@ def _wire_checks(request: pytest.FixtureRequest) -> Iterator[None]:
     calls = fake.call_count()
     mark = bot.mark() if bot else 0
     yield
+    if request.node.stash.get(_FAILED, False):
+        return  # the failure already says what went wrong
     problems = fake.unanswered(since) + fake.refused_callbacks(since)
     problems += [f"the bot called a route the fake does not implement: {c}"
                  for c in fake.recorded(since=calls) if c.fault == "unknown route"]
