@@ -99,6 +99,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: On a stop signal, taps and commands being answered get this long to finish.
+ANSWER_GRACE_SECONDS = 5.0
+_ANSWER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_interaction")
+
+
+async def finish_interactions(timeout: float) -> None:
+    """Wait (up to ``timeout``) for the tasks discord.py runs to answer interactions."""
+    answering = [
+        task for task in asyncio.all_tasks()
+        if not task.done() and task.get_name().startswith(_ANSWER_TASKS)
+    ]
+    if answering:
+        await asyncio.wait(answering, timeout=timeout)
+
+
 async def run_until_stopped(bot: T2Bot, token: str) -> None:
     """Run the bot until it stops or the process gets SIGTERM/SIGINT; then close cleanly
     (gateway closed, database released) so a supervisor's stop loses nothing."""
@@ -111,7 +126,8 @@ async def run_until_stopped(bot: T2Bot, token: str) -> None:
         stopping = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if stopping in done:
-            logging.getLogger("t2bot").info("stop signal received; closing")
+            logging.getLogger("t2bot").info("stop signal received; finishing open answers")
+            await finish_interactions(ANSWER_GRACE_SECONDS)
             await bot.close()
             await running
         else:
