@@ -6,13 +6,14 @@ override both fixtures with module-scoped ones of their own (see ``fresh_bot``).
 
 After every test that used the fake: every interaction created during the test must have been
 answered in Discord's 3-second window, no callback may have been refused (invalid body, answered
-twice, late), the bot must not have tried to reach a host other than 127.0.0.1, and its log must
-show no unhandled exception (unless the test is marked ``expect_errors``).
+twice, late), the bot must not have called a route the fake does not implement nor tried to
+reach a host other than 127.0.0.1, and its log must show no unhandled exception (unless the test
+is marked ``expect_errors``). A test that already failed skips these checks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import pytest
 
@@ -24,16 +25,18 @@ CRASH_MARKERS = ("Traceback (most recent call last)", "Ignoring exception", "Tas
                  "never retrieved", "Unclosed client session", "T2-LOOPBACK-BLOCKED")
 
 
+_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Remember whether the test body failed, so the after-test checks do not report twice."""
     report = yield
     if report.when == "call":
         item.stash[_FAILED] = report.failed
     return report
-
-
-_FAILED = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:

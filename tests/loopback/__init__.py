@@ -1,4 +1,10 @@
-"""Loopback fake of Discord (REST + gateway on 127.0.0.1) and a launcher for the real bot."""
+"""Loopback fake of Discord (REST + gateway on 127.0.0.1) and a launcher for the real bot.
+
+server.py (FakeDiscord: lifecycle, waiting) combines gateway.py (sessions, RESUME, zlib-stream),
+rest.py (recording, faults, plain routes), webhooks.py (interaction callbacks, followups) and
+interactions.py (what members do). validation.py holds Discord's limits; process.py starts
+bot.py with site/sitecustomize.py on PYTHONPATH; flows.py and harness.py help the tests.
+"""
 
 from tests.loopback.model import Answer, FakeMessage, InteractionRecord
 from tests.loopback.payloads import FakeUser
