@@ -56,3 +56,15 @@ def test_dev_guild_sync_publishes_to_that_server_only(tmp_path: Path) -> None:
             assert process.stop() == 0
     finally:
         own.stop()
+
+
+def test_a_refused_token_stops_with_a_clear_message(fake: FakeDiscord, tmp_path: Path) -> None:
+    wrong = "MTE.wrong-token-for-the-test.abcdefghijklmnop"
+    process = fresh_bot(fake, tmp_path, DISCORD_TOKEN=wrong)
+    process.start(wait=False)
+    assert process.proc is not None
+    code = process.proc.wait(30)
+    log = process.log()
+    assert code == 2, log[-2000:]
+    assert "Discord refused the token" in log
+    assert wrong not in log and "wrong-token" not in log
