@@ -1,9 +1,9 @@
 """T2 triage bot: entry point.
 
-    uv run bot.py                      run the Discord bot (needs DISCORD_TOKEN)
-    uv run bot.py --sync               ... and publish the slash commands first
-    uv run bot.py --console            the same flows in a terminal, no token needed
-    uv run bot.py --check-knowledge    validate knowledge/ and print a summary
+uv run bot.py                      run the Discord bot (needs DISCORD_TOKEN)
+uv run bot.py --sync               ... and publish the slash commands first
+uv run bot.py --console            the same flows in a terminal, no token needed
+uv run bot.py --check-knowledge    validate knowledge/ and print a summary
 """
 
 from __future__ import annotations
@@ -75,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         bot = build_bot(settings, sync_commands=args.sync)
     except KnowledgeError as exc:
-        print(f"The knowledge files have problems; fix them and start again:\n{exc}",
-              file=sys.stderr)
+        print(
+            f"The knowledge files have problems; fix them and start again:\n{exc}", file=sys.stderr
+        )
         return EXIT_ERROR
     except StoreConfigError as exc:
         print(f"DATABASE_URL cannot be used: {exc}", file=sys.stderr)
@@ -90,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         print("Discord refused the token. Check DISCORD_TOKEN in .env.", file=sys.stderr)
         return EXIT_USAGE
     except StoreUnavailable as exc:
-        print(f"The database cannot be used right now ({exc}). Check DATABASE_URL, that the "
-              "server is running, and that no other program holds the file locked.",
-              file=sys.stderr)
+        print(
+            f"The database cannot be used right now ({exc}). Check DATABASE_URL, that the "
+            "server is running, and that no other program holds the file locked.",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except KeyboardInterrupt:
         pass
@@ -107,7 +110,8 @@ _ANSWER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_interacti
 async def finish_interactions(timeout: float) -> None:
     """Wait (up to ``timeout``) for the tasks discord.py runs to answer interactions."""
     answering = [
-        task for task in asyncio.all_tasks()
+        task
+        for task in asyncio.all_tasks()
         if not task.done() and task.get_name().startswith(_ANSWER_TASKS)
     ]
     if answering:

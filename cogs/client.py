@@ -1,4 +1,4 @@
-"""The Discord client: settings, knowledge and storage in one place, feature cogs loaded on start."""
+"""The Discord client: settings, knowledge and storage in one place; cogs loaded on start."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ EXTENSIONS = (
     "cogs.mydata",
     "cogs.admin",
 )
+
 
 class T2Bot(commands.Bot):
     """The Discord client: holds settings, knowledge and storage; loads the feature cogs."""
@@ -66,7 +67,9 @@ class T2Bot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
         else:
             synced = await self.tree.sync()
-        log.info("synced %d slash commands%s", len(synced), " to the dev server" if guild_id else "")
+        log.info(
+            "synced %d slash commands%s", len(synced), " to the dev server" if guild_id else ""
+        )
         return len(synced)
 
     async def close(self) -> None:

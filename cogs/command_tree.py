@@ -38,7 +38,9 @@ class T2CommandTree(app_commands.CommandTree):
         now = time.monotonic()
         if len(self._cooldowns) > 10_000:  # forget idle members so memory stays flat
             self._cooldowns = {k: v for k, v in self._cooldowns.items() if v.get_tokens(now) == 0}
-        bucket = self._cooldowns.setdefault(member_id, app_commands.Cooldown(BURST_RATE, BURST_SECONDS))
+        bucket = self._cooldowns.setdefault(
+            member_id, app_commands.Cooldown(BURST_RATE, BURST_SECONDS)
+        )
         retry = bucket.update_rate_limit(now)
         return max(retry, 1.0) if retry else None
 
@@ -55,9 +57,16 @@ class T2CommandTree(app_commands.CommandTree):
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
             original = getattr(error, "original", error)
-            log.error("command /%s failed: %s", command, type(original).__name__,
-                      exc_info=(type(original), original, original.__traceback__))
-            text = "Sorry, something went wrong on my side. Nothing you saved was lost; please try again."
+            log.error(
+                "command /%s failed: %s",
+                command,
+                type(original).__name__,
+                exc_info=(type(original), original, original.__traceback__),
+            )
+            text = (
+                "Sorry, something went wrong on my side. Nothing you saved was lost; "
+                "please try again."
+            )
         try:
             await refuse(interaction, text)
         except discord.HTTPException:

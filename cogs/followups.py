@@ -53,10 +53,12 @@ class FollowUps(commands.Cog):
 
     async def send(self, user_id: int) -> bool:
         kb = self.bot.knowledge.current  # type: ignore[attr-defined]
-        embed = discord.Embed(title="How is your back?", description=CHECK_IN_TEXT,
-                              colour=COLOUR_INFO)
-        embed.add_field(name="See a professional", value=kb.meta.professional_reminder,
-                        inline=False)
+        embed = discord.Embed(
+            title="How is your back?", description=CHECK_IN_TEXT, colour=COLOUR_INFO
+        )
+        embed.add_field(
+            name="See a professional", value=kb.meta.professional_reminder, inline=False
+        )
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(embed=embed)

@@ -26,7 +26,9 @@ from t2bot.storage import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-STALE = "This check was started on an older version of the questions. Tap Start over to begin again."
+STALE = (
+    "This check was started on an older version of the questions. Tap Start over to begin again."
+)
 NOT_YOURS = "These buttons belong to someone else's check. Start your own with /backpain."
 INVALID = "That button is not valid any more. Start a new check with /backpain."
 SETTINGS_TTL = 60.0
@@ -61,10 +63,19 @@ class FlowButton(discord.ui.DynamicItem[discord.ui.Button], template=r"t2:(?P<re
         await run_safely(interaction, lambda i: cog.on_tap(i, self.custom_id), "flow")
 
 
-def flow_button(fid: FlowId, label: str, style: discord.ButtonStyle, *, row: int | None = None,
-                disabled: bool = False) -> FlowButton:
-    return FlowButton(discord.ui.Button(custom_id=fid.encode(), label=label, style=style,
-                                        row=row, disabled=disabled))
+def flow_button(
+    fid: FlowId,
+    label: str,
+    style: discord.ButtonStyle,
+    *,
+    row: int | None = None,
+    disabled: bool = False,
+) -> FlowButton:
+    return FlowButton(
+        discord.ui.Button(
+            custom_id=fid.encode(), label=label, style=style, row=row, disabled=disabled
+        )
+    )
 
 
 class Triage(commands.Cog):
@@ -100,7 +111,9 @@ class Triage(commands.Cog):
             await update(interaction, content=STALE, embed=None, view=view)
             return
         if fid.action == "x":
-            await update(interaction, content="Cancelled. Nothing was stored.", embed=None, view=None)
+            await update(
+                interaction, content="Cancelled. Nothing was stored.", embed=None, view=None
+            )
             return
         state = FlowState(fid.path, fid.ticks)
         try:
@@ -132,21 +145,28 @@ class Triage(commands.Cog):
             return engine.current(kb, engine.start())
         raise FlowError(f"unknown action {fid.action}")
 
-    async def follow_up(self, interaction: discord.Interaction, kb: Knowledge,
-                        state: FlowState) -> None:
+    async def follow_up(
+        self, interaction: discord.Interaction, kb: Knowledge, state: FlowState
+    ) -> None:
         """Store the member's consent to one check-in DM a week from now."""
         self.finished_result(kb, state)
         due = discord.utils.utcnow() + FOLLOW_UP_AFTER
         try:
             await self.bot.store.set_followup(  # type: ignore[attr-defined]
-                interaction.user.id, interaction.guild_id, due)
+                interaction.user.id, interaction.guild_id, due
+            )
         except StoreUnavailable:
-            await refuse(interaction, "I couldn't set that up right now (storage is busy). "
-                                      "Try again in a minute.")
+            await refuse(
+                interaction,
+                "I couldn't set that up right now (storage is busy). Try again in a minute.",
+            )
             return
-        await refuse(interaction, f"OK: I'll send you one DM on {discord.utils.format_dt(due, 'D')} "
-                                  "to ask how your back is. Only that date is stored; "
-                                  "/mydata delete removes it.")
+        await refuse(
+            interaction,
+            f"OK: I'll send you one DM on {discord.utils.format_dt(due, 'D')} "
+            "to ask how your back is. Only that date is stored; "
+            "/mydata delete removes it.",
+        )
 
     @staticmethod
     def finished_result(kb: Knowledge, state: FlowState) -> Result:
@@ -168,12 +188,18 @@ class Triage(commands.Cog):
                 knowledge_version=kb.version,
             )
         except StoreUnavailable:
-            await refuse(interaction, "I couldn't save right now (storage is busy). Your answer "
-                                      "above is still here; try Save again in a minute.")
+            await refuse(
+                interaction,
+                "I couldn't save right now (storage is busy). Your answer "
+                "above is still here; try Save again in a minute.",
+            )
             return
-        await refuse(interaction, "Saved to your history: the contributors and tips, with today's "
-                                  "date, nothing else. See it with /mydata history; remove it with "
-                                  "/mydata delete.")
+        await refuse(
+            interaction,
+            "Saved to your history: the contributors and tips, with today's "
+            "date, nothing else. See it with /mydata history; remove it with "
+            "/mydata delete.",
+        )
 
     async def emergency_number(self, interaction: discord.Interaction) -> str:
         """The server's emergency number if an admin set one, else the bot's default."""
@@ -195,8 +221,7 @@ class Triage(commands.Cog):
     def forget_emergency_number(self, guild_id: int) -> None:
         self._numbers.pop(guild_id, None)
 
-    def render(self, kb: Knowledge, member_id: int, position: Step | Outcome,
-               number: str) -> dict:
+    def render(self, kb: Knowledge, member_id: int, position: Step | Outcome, number: str) -> dict:
         if isinstance(position, Step):
             card = step_card(kb, position, number)
             view = self.step_view(kb, member_id, position)
@@ -218,21 +243,32 @@ class Triage(commands.Cog):
         if node.kind == "question":
             one_per_row = len(node.answers) <= 4
             for i, answer in enumerate(node.answers):
-                view.add_item(flow_button(fid(f"a{i}"), answer.label, discord.ButtonStyle.primary,
-                                          row=i if one_per_row else None))
+                view.add_item(
+                    flow_button(
+                        fid(f"a{i}"),
+                        answer.label,
+                        discord.ButtonStyle.primary,
+                        row=i if one_per_row else None,
+                    )
+                )
         else:
             ticked = set(step.ticked)
             for i, flag in enumerate(node.flags):
-                style = (discord.ButtonStyle.success if i in ticked
-                         else discord.ButtonStyle.danger if flag.urgency.value == "emergency"
-                         else discord.ButtonStyle.secondary)
+                style = (
+                    discord.ButtonStyle.success
+                    if i in ticked
+                    else discord.ButtonStyle.danger
+                    if flag.urgency.value == "emergency"
+                    else discord.ButtonStyle.secondary
+                )
                 mark = "☑ " if i in ticked else ""
                 view.add_item(flow_button(fid(f"f{i}"), f"{mark}{i + 1}. {flag.label}", style))
             go_label = "Continue" if ticked else node.none_label
             view.add_item(flow_button(fid("go"), go_label, discord.ButtonStyle.success, row=4))
         at_start = not state.path and not state.ticks
-        view.add_item(flow_button(fid("bk"), "Back", discord.ButtonStyle.secondary, row=4,
-                                  disabled=at_start))
+        view.add_item(
+            flow_button(fid("bk"), "Back", discord.ButtonStyle.secondary, row=4, disabled=at_start)
+        )
         view.add_item(flow_button(fid("rs"), "Start over", discord.ButtonStyle.secondary, row=4))
         view.add_item(flow_button(fid("x"), "Cancel", discord.ButtonStyle.secondary, row=4))
         return view
@@ -245,14 +281,17 @@ class Triage(commands.Cog):
             for stretch in outcome.stretches:
                 view.add_item(stretch_button(stretch))
             if outcome.contributors:
-                view.add_item(routine_button([r.contributor.id for r in outcome.contributors],
-                                             member_id))
+                view.add_item(
+                    routine_button([r.contributor.id for r in outcome.contributors], member_id)
+                )
             save = FlowId(kb.version, member_id, path, 0, "sv")
-            view.add_item(flow_button(save, "Save to my history", discord.ButtonStyle.secondary,
-                                      row=4))
+            view.add_item(
+                flow_button(save, "Save to my history", discord.ButtonStyle.secondary, row=4)
+            )
             check_in = FlowId(kb.version, member_id, path, 0, "fu")
-            view.add_item(flow_button(check_in, "Check on me in a week",
-                                      discord.ButtonStyle.secondary, row=4))
+            view.add_item(
+                flow_button(check_in, "Check on me in a week", discord.ButtonStyle.secondary, row=4)
+            )
         restart = FlowId(kb.version, member_id, "", 0, "rs")
         view.add_item(flow_button(restart, "Start over", discord.ButtonStyle.secondary, row=4))
         return view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -49,10 +50,8 @@ async def run_safely(interaction: discord.Interaction, handler: Any, what: str) 
         await handler(interaction)
     except Exception:
         logging.getLogger(__name__).exception("button handler failed: %s", what)
-        try:
+        with contextlib.suppress(discord.HTTPException):
             await refuse(interaction, "Sorry, something went wrong on my side. Please try again.")
-        except discord.HTTPException:
-            pass
 
 
 def embed_from_card(card: Any, colour: discord.Colour) -> discord.Embed:
@@ -61,8 +60,9 @@ def embed_from_card(card: Any, colour: discord.Colour) -> discord.Embed:
     The professional reminder is the last field and is never dropped: its room is kept first,
     and sections that do not fit are shortened or left out instead.
     """
-    embed = discord.Embed(title=clip(card.title, 256), description=clip(card.body, 4000),
-                          colour=colour)
+    embed = discord.Embed(
+        title=clip(card.title, 256), description=clip(card.body, 4000), colour=colour
+    )
     budget = EMBED_TOTAL - len(embed.title or "") - len(embed.description or "")
     reminder = ("See a professional", clip(card.footer, FIELD_VALUE)) if card.footer else None
     if reminder:

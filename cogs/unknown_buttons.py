@@ -1,4 +1,4 @@
-"""Answers taps on buttons this bot does not (or no longer) knows, so none shows "interaction failed".
+"""Answers taps on buttons the bot does not (or no longer) know, so none shows "interaction failed".
 
 Every button the bot makes is a DynamicItem whose custom_id starts with a known prefix
 (``cogs.ui_kit.KNOWN_PREFIXES``); anything else lands here.
@@ -40,8 +40,6 @@ class UnknownButton(discord.ui.DynamicItem[discord.ui.Button], template=_OTHERS 
         )
 
 
-
-
 class UnansweredWatchdog(commands.Cog):
     """Last line of defence: a component tap that nothing answered in time gets a polite reply
     (discord.py drops taps whose id is not on the message, and such a tap would otherwise show
@@ -69,8 +67,10 @@ class UnansweredWatchdog(commands.Cog):
             return
         log.warning("a button tap went unanswered; answering it with a generic message")
         try:
-            await refuse(interaction, "That button is not active any more. Use /backpain or "
-                                      "/stretch to start again.")
+            await refuse(
+                interaction,
+                "That button is not active any more. Use /backpain or /stretch to start again.",
+            )
         except discord.HTTPException:
             log.warning("the unanswered tap had already expired")
 

@@ -1,1 +1,1 @@
-"""Core of the T2 triage bot: knowledge model, flow engine, storage. Imports nothing from discord."""
+"""Core of the T2 triage bot: knowledge, flow engine, storage. Imports nothing from discord."""

@@ -1,7 +1,7 @@
-"""The triage flow over the knowledge: where a member is, what a tap does, and the answer at the end.
+"""The triage flow over the knowledge: where a member is, what a tap does, the answer at the end.
 
-A flow's whole state is a ``FlowState`` (the answers so far as a compact path, plus the warning signs
-ticked on the current red-flag screen); it lives in the buttons, never on the server.
+A flow's whole state is a ``FlowState`` (the answers so far as a compact path, plus the warning
+signs ticked on the current red-flag screen); it lives in the buttons, never on the server.
 """
 
 from __future__ import annotations
@@ -132,9 +132,8 @@ def current(kb: Knowledge, state: FlowState) -> Step | Outcome:
             raise FlowError("ticks on a finished flow")
         return _finish(kb, walk, state.path)
     node = walk.node
-    if state.ticks:
-        if node.kind != "red_flags" or state.ticks >> len(node.flags):
-            raise FlowError("ticks that this screen does not have")
+    if state.ticks and (node.kind != "red_flags" or state.ticks >> len(node.flags)):
+        raise FlowError("ticks that this screen does not have")
     return Step(node, state, len(state.path) + 1)
 
 
@@ -161,7 +160,7 @@ def tap_flag(kb: Knowledge, state: FlowState, index: int) -> Step | Outcome:
 
 
 def proceed(kb: Knowledge, state: FlowState) -> Step | Outcome:
-    """"None of these" / "Continue" on a red-flag screen."""
+    """ "None of these" / "Continue" on a red-flag screen."""
     step = _expect_step(kb, state)
     if step.node.kind != "red_flags":
         raise FlowError("continue is only for red-flag screens")

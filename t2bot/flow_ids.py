@@ -6,11 +6,12 @@ Layout (all lowercase ASCII, well under Discord's 100 characters)::
 
 ``version``  the knowledge flow version (6 hex digits); older ids are stale.
 ``member``   the Discord id of the member who started, in base 36; other members are refused.
-``path``     one base-36 digit per answered screen (the answer's index; 0 = "none" on a red-flag screen).
-``ticks``    hex bitmask of the warning signs ticked on the current red-flag screen (may be empty).
-``action``   ``a<n>`` answer n, ``f<n>`` tap warning sign n, ``go`` continue, ``bk`` back, ``rs`` start
-             over, ``x`` cancel, ``sv`` save the result to the member's history, ``fu`` ask for
-             a check-in DM in a week.
+``path``     one base-36 digit per answered screen (the answer's index; 0 = "none" on a
+             red-flag screen).
+``ticks``    hex bitmask of the signs ticked on the current red-flag screen (may be empty).
+``action``   ``a<n>`` answer n, ``f<n>`` tap warning sign n, ``go`` continue, ``bk`` back,
+             ``rs`` start over, ``x`` cancel, ``sv`` save the result to the member's history,
+             ``fu`` ask for a check-in DM in a week.
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ class FlowId:
 
     def encode(self) -> str:
         ticks = format(self.ticks, "x") if self.ticks else ""
-        return f"{PREFIX}:{self.version}:{to_base36(self.member_id)}:{self.path}:{ticks}:{self.action}"
+        return (
+            f"{PREFIX}:{self.version}:{to_base36(self.member_id)}:{self.path}:{ticks}:{self.action}"
+        )
 
     @property
     def index(self) -> int | None:

@@ -44,7 +44,8 @@ def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
     if node.kind == "red_flags":
         ticked = set(step.ticked)
         lines = tuple(
-            f"{'☑' if i in ticked else '▫'} {i + 1}. {flag.text}" for i, flag in enumerate(node.flags)
+            f"{'☑' if i in ticked else '▫'} {i + 1}. {flag.text}"
+            for i, flag in enumerate(node.flags)
         )
         sections = (Section("Tap any that apply", lines),)
     title = "Warning signs first" if node.kind == "red_flags" else f"Question {step.number}"
@@ -106,7 +107,9 @@ def _result_card(kb: Knowledge, result: Result, reminder: str) -> Card:
     if tip_lines:
         sections.append(Section("What to try", tuple(tip_lines)))
     if result.stretches:
-        sections.append(Section("Stretches that fit", tuple(f"• {s.name}" for s in result.stretches)))
+        sections.append(
+            Section("Stretches that fit", tuple(f"• {s.name}" for s in result.stretches))
+        )
     sources = sources_line(kb, _result_sources(result))
     if sources:
         sections.append(Section("Sources", (sources,)))
@@ -128,8 +131,9 @@ def sources_line(kb: Knowledge, sources: list[str]) -> str:
     posts = sorted({int(m[1]) for s in sources if (m := THREAD_SOURCE.match(s))})
     parts = []
     if posts:
-        parts.append("club thread post" + ("s " if len(posts) > 1 else " ")
-                     + ", ".join(map(str, posts)))
+        parts.append(
+            "club thread post" + ("s " if len(posts) > 1 else " ") + ", ".join(map(str, posts))
+        )
     for source in sources:
         if source in kb.references:
             ref = kb.references[source]

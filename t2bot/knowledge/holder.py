@@ -25,8 +25,9 @@ class KnowledgeHolder:
         try:
             fresh = load_knowledge(self.folder)
         except KnowledgeError as exc:
-            log.warning("knowledge reload failed with %d problem(s); old version kept",
-                        len(exc.problems))
+            log.warning(
+                "knowledge reload failed with %d problem(s); old version kept", len(exc.problems)
+            )
             raise
         log.info("knowledge reloaded: version %s -> %s", self.current.version, fresh.version)
         self.current = fresh

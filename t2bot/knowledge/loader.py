@@ -30,7 +30,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.place}: {self.message}" if self.place else f"{where}: {self.message}"
+        )
 
 
 class KnowledgeError(Exception):
@@ -75,7 +77,7 @@ class SourceMap:
 
 
 def describe(path: tuple[Any, ...], item_ids: dict[tuple[Any, ...], str]) -> str:
-    """``('nodes', 3, 'answers', 1, 'next')`` -> ``nodes[3] (id: aero_time) > answers[1] > next``."""
+    """``('nodes', 3, 'answers', 1, 'next')`` -> ``nodes[3] (id: aero) > answers[1] > next``."""
     parts: list[str] = []
     for i, key in enumerate(path):
         if isinstance(key, int):
@@ -97,11 +99,11 @@ def _record_lines(file: str, node: yaml.Node, path: tuple[Any, ...], out: dict) 
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
-            out[(file, path + (key,))] = key_node.start_mark.line + 1
-            _record_lines(file, value_node, path + (key,), out)
+            out[(file, (*path, key))] = key_node.start_mark.line + 1
+            _record_lines(file, value_node, (*path, key), out)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(file, item, path + (index,), out)
+            _record_lines(file, item, (*path, index), out)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -130,7 +132,7 @@ def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[
         name = str(path)
         try:
             text = path.read_text(encoding="utf-8")
-            document = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+            document = yaml.load(text, Loader=_UniqueKeyLoader)
             tree = yaml.compose(text, Loader=yaml.SafeLoader)
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(name, None, "", f"cannot read the file: {exc}"))
@@ -150,7 +152,9 @@ def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[
             line = smap.lines.get((name, (section,)))
             if section not in KNOWN_SECTIONS:
                 known = ", ".join(KNOWN_SECTIONS)
-                problems.append(Problem(name, line, str(section), f"unknown section (known: {known})"))
+                problems.append(
+                    Problem(name, line, str(section), f"unknown section (known: {known})")
+                )
             elif section in LIST_SECTIONS:
                 if not isinstance(value, list):
                     problems.append(Problem(name, line, section, "must be a list of items"))

@@ -139,7 +139,9 @@ class Stretch(Strict):
     id: Id
     name: Text
     aliases: list[Text] = Field(default_factory=list)
-    area: Literal["hips", "lower_back", "trunk", "glutes", "hamstrings", "upper_back", "neck", "legs"]
+    area: Literal[
+        "hips", "lower_back", "trunk", "glutes", "hamstrings", "upper_back", "neck", "legs"
+    ]
     kind: Literal["stretch", "mobility", "strength", "self_massage"]
     steps: list[Text] = Field(min_length=2)
     dose: Text

@@ -43,14 +43,18 @@ def _duplicate_ids(kb: Knowledge) -> Iterator[Problem]:
         seen: dict[str, int] = {}
         for index, item in enumerate(getattr(kb, section)):
             if item.id in seen:
-                yield (section, index, "id"), f"id '{item.id}' is already used by item {seen[item.id]}"
+                yield (
+                    (section, index, "id"),
+                    f"id '{item.id}' is already used by item {seen[item.id]}",
+                )
             seen.setdefault(item.id, index)
     flag_ids: dict[str, str] = {}
     for n_index, node in enumerate(kb.nodes):
         for f_index, flag in enumerate(node.flags):
             if flag.id in flag_ids:
-                yield ("nodes", n_index, "flags", f_index, "id"), (
-                    f"warning sign id '{flag.id}' is already used in node '{flag_ids[flag.id]}'"
+                yield (
+                    ("nodes", n_index, "flags", f_index, "id"),
+                    (f"warning sign id '{flag.id}' is already used in node '{flag_ids[flag.id]}'"),
                 )
             flag_ids.setdefault(flag.id, node.id)
 
@@ -72,13 +76,17 @@ def _sources(kb: Knowledge) -> Iterator[Problem]:
             if match:
                 post = int(match[1])
                 if not 1 <= post <= kb.meta.thread_posts:
-                    yield (*place, s_index), (
-                        f"'{source}': the thread has posts 1 to {kb.meta.thread_posts}"
+                    yield (
+                        (*place, s_index),
+                        (f"'{source}': the thread has posts 1 to {kb.meta.thread_posts}"),
                     )
             elif source not in kb.references:
-                yield (*place, s_index), (
-                    f"unknown source '{source}': write thread#N or the key of an entry under "
-                    "references"
+                yield (
+                    (*place, s_index),
+                    (
+                        f"unknown source '{source}': write thread#N or the key of an entry under "
+                        "references"
+                    ),
                 )
 
 
@@ -132,15 +140,19 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
         for a_index, answer in enumerate(node.answers):
             place = (*here, "answers", a_index)
             if (answer.next is None) == (answer.end is None):
-                yield place, "set exactly one of 'next' (a node id) or 'end' (result or an ending id)"
+                yield (
+                    place,
+                    "set exactly one of 'next' (a node id) or 'end' (result or an ending id)",
+                )
             if answer.next is not None and answer.next not in node_ids:
                 yield (*place, "next"), f"node '{answer.next}' does not exist"
             if answer.end is not None and answer.end != RESULT and answer.end not in ending_ids:
                 yield (*place, "end"), f"'{answer.end}' is neither 'result' nor an ending id"
             for contributor_id in answer.weights:
                 if contributor_id not in contributor_ids:
-                    yield (*place, "weights", contributor_id), (
-                        f"contributor '{contributor_id}' does not exist"
+                    yield (
+                        (*place, "weights", contributor_id),
+                        (f"contributor '{contributor_id}' does not exist"),
                     )
             if any(points > 0 for points in answer.weights.values()) and not answer.why:
                 yield (*place, "why"), "answers that add points need a 'why' to show the member"
@@ -151,16 +163,22 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
     for s_index, stretch in enumerate(kb.stretches):
         for a_index, contributor_id in enumerate(stretch.addresses):
             if contributor_id not in contributor_ids:
-                yield ("stretches", s_index, "addresses", a_index), (
-                    f"contributor '{contributor_id}' does not exist"
+                yield (
+                    ("stretches", s_index, "addresses", a_index),
+                    (f"contributor '{contributor_id}' does not exist"),
                 )
     used_tips = {tip for c in kb.contributors for tip in c.tips}
     if not any(tip.general for tip in kb.tips):
         yield ("tips",), "mark at least one tip 'general: true' for when nothing stands out"
     for t_index, tip in enumerate(kb.tips):
         if tip.id not in used_tips and not tip.general:
-            yield ("tips", t_index), "tip is never shown: list it under a contributor or mark it general"
-    scored = {cid for node in kb.nodes for a in node.answers for cid, p in a.weights.items() if p > 0}
+            yield (
+                ("tips", t_index),
+                "tip is never shown: list it under a contributor or mark it general",
+            )
+    scored = {
+        cid for node in kb.nodes for a in node.answers for cid, p in a.weights.items() if p > 0
+    }
     for c_index, contributor in enumerate(kb.contributors):
         if contributor.id not in scored:
             yield ("contributors", c_index), "no answer adds points to this contributor"
@@ -190,7 +208,7 @@ def _flow_graph(kb: Knowledge) -> list[Problem]:
             if nxt is None:
                 continue
             if colour.get(nxt) == 1:
-                loop = " -> ".join([*trail[trail.index(nxt):], node_id, nxt])
+                loop = " -> ".join([*trail[trail.index(nxt) :], node_id, nxt])
                 problems.append((place, f"this makes a loop: {loop}"))
             elif nxt not in colour:
                 visit(nxt, [*trail, node_id])
@@ -232,20 +250,31 @@ def _flow_graph(kb: Knowledge) -> list[Problem]:
         if screen.id == kb.start:
             continue
         for place, end in _advice_without(kb, screen.id):
-            problems.append((place, (
-                f"this answer reaches '{end}' without passing the red-flag screen '{screen.id}'; "
-                "warning signs must be screened before any advice"
-            )))
+            problems.append(
+                (
+                    place,
+                    (
+                        f"this answer reaches '{end}' without passing the red-flag screen "
+                        f"'{screen.id}'; "
+                        "warning signs must be screened before any advice"
+                    ),
+                )
+            )
 
     # Discord's limit on custom_id length, for the deepest path on the widest screen.
     depth = _longest_path(kb)
     widest = max((len(node.flags) for node in kb.nodes), default=0)
     length = worst_case_length(depth, widest)
     if length > MAX_CUSTOM_ID or depth > MAX_PATH:
-        problems.append((("nodes",), (
-            f"the longest path ({depth} screens) makes button ids of {length} characters; "
-            f"Discord allows {MAX_CUSTOM_ID}: shorten the flow"
-        )))
+        problems.append(
+            (
+                ("nodes",),
+                (
+                    f"the longest path ({depth} screens) makes button ids of {length} characters; "
+                    f"Discord allows {MAX_CUSTOM_ID}: shorten the flow"
+                ),
+            )
+        )
     return problems
 
 

@@ -13,7 +13,7 @@ NONE = "<none>"
 
 
 def answer_by_labels(kb: Knowledge, labels: list[str]) -> Step | Outcome:
-    """Answer screen after screen; ``NONE`` passes a red-flag screen, other items are exact labels."""
+    """Answer screen after screen: ``NONE`` passes a red-flag screen; other items are labels."""
     position: Step | Outcome = engine.current(kb, engine.start())
     for label in labels:
         assert isinstance(position, Step), f"flow ended before {label!r}"

@@ -11,12 +11,20 @@ from pathlib import Path
 from tests.conftest import MINI_KNOWLEDGE, ROOT
 
 
-def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None,
-            cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "DATABASE_URL"}}
     clean.update(env or {})
-    return subprocess.run([sys.executable, str(ROOT / "bot.py"), *args], input=stdin,
-                          capture_output=True, text=True, timeout=60, cwd=cwd, env=clean)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        env=clean,
+    )
 
 
 def test_without_token_explains_and_exits_2(tmp_path: Path) -> None:
@@ -50,8 +58,12 @@ def test_check_knowledge_summary_and_errors(tmp_path: Path) -> None:
     broken = tmp_path / "knowledge"
     shutil.copytree(MINI_KNOWLEDGE, broken)
     flow = broken / "flow.yaml"
-    flow.write_text(flow.read_text().replace("next: shoes, weights: {not_aero_adapted: 3}",
-                                             "next: shoez, weights: {not_aero_adapted: 3}"))
+    flow.write_text(
+        flow.read_text().replace(
+            "next: shoes, weights: {not_aero_adapted: 3}",
+            "next: shoez, weights: {not_aero_adapted: 3}",
+        )
+    )
     bad = run_bot("--check-knowledge", "--knowledge", str(broken))
     assert bad.returncode == 1
     assert "flow.yaml:" in bad.stderr and "node 'shoez' does not exist" in bad.stderr

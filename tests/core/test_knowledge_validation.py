@@ -56,7 +56,12 @@ def test_unknown_key_names_file_line_and_place(folder: Path) -> None:
 
 
 def test_dangling_next(folder: Path) -> None:
-    edit(folder, "flow.yaml", "next: shoes, weights: {not_aero_adapted: 3}", "next: shoez, weights: {not_aero_adapted: 3}")
+    edit(
+        folder,
+        "flow.yaml",
+        "next: shoes, weights: {not_aero_adapted: 3}",
+        "next: shoez, weights: {not_aero_adapted: 3}",
+    )
     problem = only_problem(folder)
     assert "nodes[3] (id: aero) > answers[0] > next" in problem
     assert "node 'shoez' does not exist" in problem
@@ -67,14 +72,22 @@ def test_dangling_contributor_in_weights_and_stretch(folder: Path) -> None:
     edit(folder, "contributors.yaml", "addresses: [not_aero_adapted]", "addresses: [tight_psoas]")
     found = problems(folder)
     assert any("contributor 'worn_shoe' does not exist" in p for p in found)
-    assert any("stretches[0] (id: kneeling_hip_flexor) > addresses[0]" in p
-               and "'tight_psoas' does not exist" in p for p in found)
+    assert any(
+        "stretches[0] (id: kneeling_hip_flexor) > addresses[0]" in p
+        and "'tight_psoas' does not exist" in p
+        for p in found
+    )
 
 
 def test_unreachable_node(folder: Path) -> None:
-    edit(folder, "flow.yaml", "{label: Fine, end: result}", "{label: Fine, end: result}\n"
-         "  - id: orphan\n    kind: question\n    text: Never asked\n    sources: [thread#1]\n"
-         "    answers:\n      - {label: A, end: result}\n      - {label: B, end: result}")
+    edit(
+        folder,
+        "flow.yaml",
+        "{label: Fine, end: result}",
+        "{label: Fine, end: result}\n"
+        "  - id: orphan\n    kind: question\n    text: Never asked\n    sources: [thread#1]\n"
+        "    answers:\n      - {label: A, end: result}\n      - {label: B, end: result}",
+    )
     assert "no answer leads to this node" in only_problem(folder)
 
 
@@ -96,7 +109,9 @@ def test_dead_end_answer_without_reminder_path(folder: Path) -> None:
 
 
 def test_missing_professional_reminder(folder: Path) -> None:
-    edit(folder, "meta.yaml", "  professional_reminder: See a physio if it keeps coming back.\n", "")
+    edit(
+        folder, "meta.yaml", "  professional_reminder: See a physio if it keeps coming back.\n", ""
+    )
     problem = only_problem(folder)
     assert "meta > professional_reminder" in problem and "required" in problem
 
@@ -106,10 +121,16 @@ def test_custom_id_too_long(folder: Path) -> None:
     for i in range(70):
         nxt = f"q{i + 1}" if i < 69 else None
         target = f"next: {nxt}" if nxt else "end: result"
-        chain.append(f"  - id: q{i}\n    kind: question\n    text: Q{i}\n    sources: [thread#1]\n"
-                     f"    answers:\n      - {{label: A, {target}}}\n      - {{label: B, {target}}}")
-    edit(folder, "flow.yaml", "{label: Fine, end: result}",
-         "{label: Fine, next: q0}\n" + "\n".join(chain))
+        chain.append(
+            f"  - id: q{i}\n    kind: question\n    text: Q{i}\n    sources: [thread#1]\n"
+            f"    answers:\n      - {{label: A, {target}}}\n      - {{label: B, {target}}}"
+        )
+    edit(
+        folder,
+        "flow.yaml",
+        "{label: Fine, end: result}",
+        "{label: Fine, next: q0}\n" + "\n".join(chain),
+    )
     found = problems(folder)
     assert any("Discord allows 100" in p for p in found), found
 
@@ -163,10 +184,12 @@ def test_real_knowledge_is_paraphrased() -> None:
     if not thread.exists():
         pytest.skip("the source thread is not beside this checkout")
     words = _words(thread.read_text().split("## Post 1", 1)[1])
-    grams = {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+    grams = {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
     for path in REAL_KNOWLEDGE.glob("*.yaml"):
         text = _words(path.read_text())
-        copied = [" ".join(g) for i in range(len(text) - 7) if (g := tuple(text[i:i + 8])) in grams]
+        copied = [
+            " ".join(g) for i in range(len(text) - 7) if (g := tuple(text[i : i + 8])) in grams
+        ]
         assert not copied, f"{path.name} copies the thread: {copied[:3]}"
 
 

@@ -14,16 +14,37 @@ from t2bot.presenter import outcome_card
 from tests.core.flow_walk import NONE, all_paths, answer_by_labels
 
 SAFE = [NONE, NONE]
-OP = [*SAFE, "Low back, linked to training", "Aero, but I rarely train aero", "Longest ever in aero",
-      "Had a pro bike fit", "Neck and shoulders sore", "Bricks often · shoes fine",
-      "Stretching less than before", "None of these"]
-AGGRESSIVE = [*SAFE, "Low back, linked to training", "Aero, I train aero a lot",
-              "About my usual or less", "Very low, aggressive front end",
-              "Low back ached on the bike", "Bricks often · shoes fine", "Keeping up both as usual",
-              "None of these"]
-LOAD_JUMP = [*SAFE, "Low back, linked to training", "No ride, pain on runs alone",
-             "Much longer than ever", "Fairly new, broken in", "Keeping up both as usual",
-             "Weekly training jumped"]
+OP = [
+    *SAFE,
+    "Low back, linked to training",
+    "Aero, but I rarely train aero",
+    "Longest ever in aero",
+    "Had a pro bike fit",
+    "Neck and shoulders sore",
+    "Bricks often · shoes fine",
+    "Stretching less than before",
+    "None of these",
+]
+AGGRESSIVE = [
+    *SAFE,
+    "Low back, linked to training",
+    "Aero, I train aero a lot",
+    "About my usual or less",
+    "Very low, aggressive front end",
+    "Low back ached on the bike",
+    "Bricks often · shoes fine",
+    "Keeping up both as usual",
+    "None of these",
+]
+LOAD_JUMP = [
+    *SAFE,
+    "Low back, linked to training",
+    "No ride, pain on runs alone",
+    "Much longer than ever",
+    "Fairly new, broken in",
+    "Keeping up both as usual",
+    "Weekly training jumped",
+]
 DIAGNOSIS = re.compile(
     r"\byou(?: have|'ve got| are suffering from) (?:a |an )?(?:sciatica|slipped|herniat|bulg|disc|"
     r"arthritis|spondyl|cauda|syndrome|rhabdo|aneurysm|fracture|infection|tumou?r|strain|sprain|"
@@ -105,11 +126,25 @@ def test_first_screen_is_all_emergencies_and_covers_the_guideline_signs(real_kb)
     first, second = _screens(real_kb)
     assert all(flag.urgency is Urgency.emergency for flag in first.node.flags)
     ids = {flag.id for screen in (first, second) for flag in screen.node.flags}
-    for required in ("saddle_numbness", "bladder_bowel", "leg_weakness", "exercise_chest",
-                     "tearing_pain", "crash_trauma", "dark_urine", "fever_unwell",
-                     "blood_in_urine", "cancer_history", "pain_below_knee", "weight_loss",
-                     "night_rest_pain", "bone_risk", "inflammatory_pattern", "long_or_worsening",
-                     "age_first_episode"):
+    for required in (
+        "saddle_numbness",
+        "bladder_bowel",
+        "leg_weakness",
+        "exercise_chest",
+        "tearing_pain",
+        "crash_trauma",
+        "dark_urine",
+        "fever_unwell",
+        "blood_in_urine",
+        "cancer_history",
+        "pain_below_knee",
+        "weight_loss",
+        "night_rest_pain",
+        "bone_risk",
+        "inflammatory_pattern",
+        "long_or_worsening",
+        "age_first_episode",
+    ):
         assert required in ids
 
 
@@ -137,7 +172,7 @@ def test_every_path_ends_with_the_reminder_and_never_diagnoses(real_kb) -> None:
     for state, outcome in all_paths(real_kb):
         card = outcome_card(real_kb, outcome, "112")
         assert card.footer == real_kb.meta.professional_reminder, state
-        text = " ".join([card.title, card.body, *(l for s in card.sections for l in s.lines)])
+        text = " ".join([card.title, card.body, *(line for s in card.sections for line in s.lines)])
         assert not DIAGNOSIS.search(text), (state, DIAGNOSIS.search(text))
         assert not any(unit in text.lower() for unit in (" mg", "milligram", "ibuprofen")), state
         if isinstance(outcome, Result):

@@ -21,7 +21,9 @@ def settings_for(tmp_path, knowledge_dir) -> Settings:
 
 
 def buttons(message: Any) -> list[dict[str, Any]]:
-    return [c for row in message.components for c in row.get("components", []) if c.get("type") == 2]
+    return [
+        c for row in message.components for c in row.get("components", []) if c.get("type") == 2
+    ]
 
 
 def button_with(message: Any, fragment: str) -> dict[str, Any]:
@@ -56,5 +58,12 @@ def answer_text(result: InteractionResult) -> str:
     return "\n".join(parts)
 
 
-__all__ = ["answer_text", "button_with", "buttons", "forged_tap", "load_knowledge", "settings_for",
-           "tap"]
+__all__ = [
+    "answer_text",
+    "button_with",
+    "buttons",
+    "forged_tap",
+    "load_knowledge",
+    "settings_for",
+    "tap",
+]

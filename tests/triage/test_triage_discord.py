@@ -8,8 +8,15 @@ import pytest
 
 from bot import build_bot
 from t2bot.flow_ids import FlowId, decode
-from tests.triage.discord_helpers import answer_text, button_with, buttons, forged_tap, settings_for, tap
 from tests.conftest import MINI_KNOWLEDGE
+from tests.triage.discord_helpers import (
+    answer_text,
+    button_with,
+    buttons,
+    forged_tap,
+    settings_for,
+    tap,
+)
 
 
 @pytest.fixture
@@ -135,8 +142,9 @@ async def test_knowledge_change_makes_open_flows_start_over(world, knowledge_dir
     env, channel, alice, _ = world
     message = await start(alice, channel)
     flow = knowledge_dir / "flow.yaml"
-    flow.write_text(flow.read_text().replace("{label: Fine, end: result}",
-                                             "{label: Fine, end: out_of_scope}"))
+    flow.write_text(
+        flow.read_text().replace("{label: Fine, end: result}", "{label: Fine, end: out_of_scope}")
+    )
     env.bot.knowledge.reload()
     result = await tap(alice, message, "None of these")
     assert "older version of the questions" in answer_text(result)
@@ -184,10 +192,14 @@ async def test_check_in_dm_a_week_later_only_when_asked(world) -> None:
     assert "one DM" in answer_text(asked) and asked.ephemeral
     stored = await env.bot.store.followup_for(alice.id)
     assert stored is not None
+
     def bot_dms() -> list:
         channel = alice.user.dm_channel
-        return [] if channel is None else [m for m in channel.history()
-                                           if m.author.id == env.bot.user.id]
+        return (
+            []
+            if channel is None
+            else [m for m in channel.history() if m.author.id == env.bot.user.id]
+        )
 
     for _ in range(6 * 4):  # six days in 6-hour slices (the check runs every 5 minutes)
         await env.advance_time(6 * 3600)

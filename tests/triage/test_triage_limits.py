@@ -50,8 +50,12 @@ async def test_every_screen_fits_with_all_signs_ticked(real_kb) -> None:
 async def test_the_reminder_survives_an_oversized_card(real_kb) -> None:
     from t2bot.presenter import Card, Section
 
-    huge = Card("T", "x" * 5000, tuple(Section(f"S{i}", ("y" * 2000,)) for i in range(30)),
-                footer=real_kb.meta.professional_reminder)
+    huge = Card(
+        "T",
+        "x" * 5000,
+        tuple(Section(f"S{i}", ("y" * 2000,)) for i in range(30)),
+        footer=real_kb.meta.professional_reminder,
+    )
     embed = embed_from_card(huge, COLOUR_BY_URGENCY[None])
     assert len(embed) <= 6000
     assert embed.fields[-1].value == real_kb.meta.professional_reminder
