@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from t2bot.knowledge import Knowledge
 from t2bot.knowledge.model import Urgency
 from tests.loopback import BotProcess, FakeDiscord
@@ -101,3 +103,14 @@ def test_result_buttons_open_a_stretch_and_a_routine(fake: FakeDiscord, bot: Bot
     assert stretch.steps[0][:30] in opened.text()
     routine = tap(fake, member, result, "Build my routine").last
     assert routine.ephemeral and routine.has_button("Start")
+
+
+def test_check_on_me_in_a_week(fake: FakeDiscord, bot: BotProcess, kb: Knowledge) -> None:
+    member = fake.add_user("olga_checkin")
+    answer, _ = walk(fake, member, plan_to_result(kb))
+    if not answer.last.has_button("Check on me"):
+        pytest.skip("cogs/triage.py offers no 'Check on me in a week' button")
+    ok = tap(fake, member, answer.last, "Check on me in a week").last
+    assert ok.ephemeral and "<t:" in ok.text(), "the date is shown in the member's timezone"
+    export = fake.wait_answer(fake.slash(member, "mydata", "export")).last
+    assert "1 record" in export.text()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from t2bot.knowledge import Knowledge
 from t2bot.storage import Store
 from tests.loopback import BotProcess, FakeDiscord, FakeUser
 from tests.loopback.harness import fresh_bot, plain
@@ -33,6 +34,8 @@ def members(fake: FakeDiscord) -> dict[str, FakeUser]:
         "open": fake.add_user("rita_reminded", "Rita"),
         "also": fake.add_user("rob_reminded"),
         "closed": fake.add_user("carl_closed_dms", accepts_dms=False),
+        "checkin": fake.add_user("cora_checkin"),
+        "checkin_closed": fake.add_user("cody_checkin_closed", accepts_dms=False),
     }
 
 
@@ -41,7 +44,9 @@ async def _seed(url: str, guild_id: int, users: list[FakeUser]) -> None:
     await store.start()
     try:
         due = datetime.now(UTC) - timedelta(minutes=1)
-        for user in users:
+        for user in users[3:]:
+            await store.set_followup(user.id, guild_id, due)
+        for user in users[:3]:
             await store.set_reminder(user_id=user.id, guild_id=guild_id, focus="after_ride",
                                      minutes=10, local_time="07:30", days=list(range(7)),
                                      timezone="Europe/London", next_due_utc=due)
@@ -97,3 +102,17 @@ def test_closed_dms_pause_the_reminder(fake: FakeDiscord, bot: BotProcess,
     assert "paused" in listed.text().lower()
     log = plain(bot.log())
     assert str(member.id) not in log
+
+
+def test_a_due_check_in_arrives_once_by_dm(fake: FakeDiscord, bot: BotProcess,
+                                           members: dict[str, FakeUser], kb: Knowledge) -> None:
+    member = members["checkin"]
+    dms = fake.wait_dm(member, timeout=30)
+    assert len(dms) == 1
+    text = dms[0].text()
+    assert "how is your back" in text.lower()
+    assert kb.meta.professional_reminder[:40] in text
+    assert "{" not in text, "no unfilled placeholder such as {emergency_number}"
+    assert fake.dms_to(members["checkin_closed"]) == []
+    export = fake.wait_answer(fake.slash(member, "mydata", "export")).last
+    assert "0 record" in export.text(), "the consent is used up once the DM is sent"
