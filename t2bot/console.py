@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable
 
 from t2bot import engine
-from t2bot.engine import FlowState, Step
+from t2bot.console_history import ConsoleHistory
+from t2bot.engine import FlowState, Result, Step
 from t2bot.knowledge import KnowledgeError, load_knowledge
 from t2bot.knowledge.model import Knowledge
 from t2bot.presenter import Card, outcome_card, step_card
@@ -35,28 +36,49 @@ def run_console(settings: Settings) -> int:
     def write(text: str) -> None:
         print(text, flush=True)
 
-    main_menu(kb, settings.emergency_number, read_line, write)
+    history = ConsoleHistory(settings)
+    try:
+        main_menu(kb, settings.emergency_number, read_line, write, history)
+    finally:
+        history.close()
     return 0
 
 
-def main_menu(kb: Knowledge, emergency_number: str, read_line: ReadLine, write: Write) -> None:
+MENU = "1. Back-pain check\n2. Stretches\n3. My saved results\n4. Quit"
+
+
+def main_menu(
+    kb: Knowledge,
+    emergency_number: str,
+    read_line: ReadLine,
+    write: Write,
+    history: ConsoleHistory | None = None,
+) -> None:
     from t2bot.console_stretches import run_stretch_menu
 
     while True:
-        write(f"\n== {kb.meta.title} (terminal mode) ==\n1. Back-pain check\n2. Stretches\n3. Quit")
+        write(f"\n== {kb.meta.title} (terminal mode) ==\n{MENU}")
         choice = _ask(read_line, write)
-        if choice is None or choice in {"3", "q"}:
+        if choice is None or choice in {"4", "q"}:
             return
         if choice == "1":
-            if not triage(kb, emergency_number, read_line, write):
+            if not triage(kb, emergency_number, read_line, write, history):
                 return
         elif choice == "2":
             run_stretch_menu(kb, read_line, write)
+        elif choice == "3" and history is not None:
+            write("\n".join(["\nSaved results:", *(f"  {line}" for line in history.lines(kb))]))
         else:
-            write("Please type 1, 2 or 3.")
+            write("Please type a number from the menu.")
 
 
-def triage(kb: Knowledge, emergency_number: str, read_line: ReadLine, write: Write) -> bool:
+def triage(
+    kb: Knowledge,
+    emergency_number: str,
+    read_line: ReadLine,
+    write: Write,
+    history: ConsoleHistory | None = None,
+) -> bool:
     """Run one back-pain check. Returns False when input ended."""
     position: Step | engine.Outcome = engine.current(kb, FlowState())
     while isinstance(position, Step):
@@ -73,7 +95,13 @@ def triage(kb: Knowledge, emergency_number: str, read_line: ReadLine, write: Wri
         except ValueError:
             write("Please type one of the numbers shown, or " + NAV_HELP + ".")
     write(render_card(outcome_card(kb, position, emergency_number)))
-    return True
+    if history is None or not isinstance(position, Result):
+        return True
+    write("Type s to save this result to your history (ids and date only), or Enter for the menu.")
+    choice = _ask(read_line, write)
+    if choice == "s":
+        write(history.save(kb, position))
+    return choice is not None
 
 
 def _apply(kb: Knowledge, step: Step, choice: str) -> Step | engine.Outcome:

@@ -52,6 +52,29 @@ def test_console_whole_check_as_the_thread_poster() -> None:
     assert "physiotherapist" in out  # the professional reminder
 
 
+def test_console_saves_to_the_sqlite_default_and_lists_it(tmp_path: Path) -> None:
+    taps = ["1", "8", "12", "1", "1", "1", "2", "1", "1", "1", "4", "s", "3", "4"]
+    result = run_bot(
+        "--console",
+        stdin="\n".join(taps) + "\n",
+        cwd=tmp_path,
+        env={"KNOWLEDGE_DIR": str(ROOT / "knowledge")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Saved (contributor and tip ids and the date only)" in result.stdout
+    saved = result.stdout.split("Saved results:", 1)[1]
+    assert "Not yet adapted" in saved.splitlines()[1] or "aero" in saved.splitlines()[1].lower()
+    assert (tmp_path / "data" / "t2bot.sqlite3").exists()  # the embedded default, created on use
+
+
+def test_console_without_saving_touches_no_database(tmp_path: Path) -> None:
+    result = run_bot(
+        "--console", stdin="1\n3\n4\n", cwd=tmp_path, env={"KNOWLEDGE_DIR": str(ROOT / "knowledge")}
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "data").exists()
+
+
 def test_check_knowledge_summary_and_errors(tmp_path: Path) -> None:
     ok = run_bot("--check-knowledge")
     assert ok.returncode == 0 and "distinct paths" in ok.stdout and "stretches" in ok.stdout
