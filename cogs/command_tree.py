@@ -48,7 +48,16 @@ class T2CommandTree(app_commands.CommandTree):
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
         """Answer the member whatever went wrong; log the cause without personal data."""
-        if isinstance(error, app_commands.CommandOnCooldown):
+        if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            log.warning(
+                "a member used a command that differs from this version of the bot; "
+                "publish the current commands with: uv run bot.py --sync"
+            )
+            text = (
+                "This command changed in a recent update of the bot. Please try again in a "
+                "few minutes; the server admin has been told in the logs."
+            )
+        elif isinstance(error, app_commands.CommandOnCooldown):
             text = f"Please wait {error.retry_after:.0f} s and try again."
         elif isinstance(error, app_commands.CheckFailure):
             text = "You can't use this command here."

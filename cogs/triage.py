@@ -150,6 +150,7 @@ class Triage(commands.Cog):
     ) -> None:
         """Store the member's consent to one check-in DM a week from now."""
         self.finished_result(kb, state)
+        await interaction.response.defer()  # a busy database must not eat Discord's 3 seconds
         due = discord.utils.utcnow() + FOLLOW_UP_AFTER
         try:
             await self.bot.store.set_followup(  # type: ignore[attr-defined]
@@ -177,6 +178,7 @@ class Triage(commands.Cog):
 
     async def save(self, interaction: discord.Interaction, kb: Knowledge, state: FlowState) -> None:
         outcome = self.finished_result(kb, state)
+        await interaction.response.defer()  # a busy database must not eat Discord's 3 seconds
         store = self.bot.store  # type: ignore[attr-defined]
         try:
             await store.save_result(

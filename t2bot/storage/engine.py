@@ -60,6 +60,7 @@ def make_engine(url: URL, *, lock_timeout: float) -> Engine:
     timeout_ms = max(1, int(lock_timeout * 1000))
     return sa.create_engine(
         url,
+        hide_parameters=True,  # no member ids in database error messages or logs
         pool_pre_ping=True,  # a restarted server costs one failed check, not a failed request
         pool_size=5,
         max_overflow=5,
@@ -79,7 +80,7 @@ def _sqlite_engine(url: URL, lock_timeout: float) -> Engine:
     memory = is_memory(url)
     if memory:
         kwargs["poolclass"] = StaticPool  # one shared in-memory database
-    engine = sa.create_engine(url, **kwargs)
+    engine = sa.create_engine(url, hide_parameters=True, **kwargs)
 
     @sa.event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -189,7 +189,7 @@ async def test_check_in_dm_a_week_later_only_when_asked(world) -> None:
         await tap(alice, message, label)
     result = await tap(alice, message, "Worn out")
     asked = await tap(alice, result.response, "Check on me in a week")
-    assert "one DM" in answer_text(asked) and asked.ephemeral
+    assert "one DM" in answer_text(asked) and asked.followups[0].ephemeral
     stored = await env.bot.store.followup_for(alice.id)
     assert stored is not None
 
