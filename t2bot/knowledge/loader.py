@@ -19,6 +19,7 @@ LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches")
 SINGLE_SECTIONS = ("meta", "start")
 MAP_SECTIONS = ("references",)
 KNOWN_SECTIONS = LIST_SECTIONS + SINGLE_SECTIONS + MAP_SECTIONS
+REQUIRED_LISTS = ("nodes", "contributors", "tips", "stretches")
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,14 @@ def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[
             text = path.read_text(encoding="utf-8")
             document = yaml.load(text, Loader=_UniqueKeyLoader)
             tree = yaml.compose(text, Loader=yaml.SafeLoader)
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            problems.append(Problem(name, line, "", (
+                "this line has characters that are not UTF-8: save the file as UTF-8 "
+                "(in most editors: Save with encoding > UTF-8)"
+            )))
+            continue
+        except OSError as exc:
             problems.append(Problem(name, None, "", f"cannot read the file: {exc}"))
             continue
         except yaml.YAMLError as exc:
@@ -185,17 +193,28 @@ def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:
-    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return str(problem)
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    if "\\t" in problem or "\t" in problem:
+        return f"{problem} (indent with spaces, not tabs)"
+    if "expected <block end>" in problem or "mapping values are not allowed" in problem:
+        return f"{problem} (check the indentation of this line and the one before it)"
+    return problem
 
 
 def flow_version(knowledge: Knowledge) -> str:
-    """Hash of the flow's shape: which buttons exist and where they lead. Changing wording or
-    weights keeps old buttons valid; changing the shape makes them stale."""
+    """Hash of what a tap means: which buttons exist, where they lead and what they count for.
+    Rewording keeps open checks valid; adding, removing or reordering answers, or changing their
+    points, makes old buttons stale (members are asked to start over)."""
     shape = {
         "start": knowledge.start,
         "nodes": [
-            [n.id, n.kind, n.next, [[a.next, a.end] for a in n.answers], [f.id for f in n.flags]]
+            [
+                n.id,
+                n.kind,
+                n.next,
+                [[a.next, a.end, sorted(a.weights.items()), a.why] for a in n.answers],
+                [[f.id, f.urgency.value] for f in n.flags],
+            ]
             for n in knowledge.nodes
         ],
     }
@@ -211,6 +230,12 @@ def load_knowledge(folder: str | Path) -> Knowledge:
     if not folder.is_dir():
         raise KnowledgeError([Problem(str(folder), None, "", "knowledge folder not found")])
     merged = _read_files(folder, problems, smap)
+    for section in REQUIRED_LISTS:
+        if not problems and not merged.get(section):  # (a file that failed to parse may hold it)
+            problems.append(Problem(str(folder), None, section, (
+                "no items found: this section is missing or empty (was a file removed or "
+                "renamed? Each section lives in a .yaml file in this folder)"
+            )))
     if problems:
         raise KnowledgeError(problems)
     try:
@@ -238,6 +263,11 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch" and error["loc"] and error["loc"][-1] in ("id",):
         return "ids are lowercase letters, digits and _ (at most 32), starting with a letter"
     message = error["msg"]
+    if kind == "string_type" and isinstance(error.get("input"), bool | int | float):
+        return (
+            f"must be text, but YAML read {error['input']!r}: put it in quotes "
+            "(for example label: \"Yes\")"
+        )
     if "input" in error and not isinstance(error["input"], dict | list):
         message += f" (got {error['input']!r})"
     return message

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 from t2bot.flow_ids import MAX_CUSTOM_ID, MAX_PATH, worst_case_length
-from t2bot.knowledge.model import Knowledge, Node, Urgency
+from t2bot.knowledge.model import Knowledge, Node, Stretch, Urgency
 
 Place = tuple[Any, ...]
 Problem = tuple[Place, str]
@@ -20,7 +20,8 @@ RESULT = "result"
 THREAD_SOURCE = re.compile(r"^thread#(\d+)$")
 #: Discord allows 25 components: 5 rows of 5; one row is kept for Back / Start over / Cancel.
 MAX_CHOICES = 20
-MAX_BUTTON_ROWS_FOR_ANSWERS = 4
+FOCUSES = get_args(get_args(Stretch.model_fields["focus"].annotation)[0])
+MIN_MOVES_PER_FOCUS = 3
 
 
 def check_semantics(kb: Knowledge) -> list[Problem]:
@@ -28,14 +29,27 @@ def check_semantics(kb: Knowledge) -> list[Problem]:
     problems += _duplicate_ids(kb)
     problems += _sources(kb)
     problems += _meta(kb)
-    problems += _references(kb)
     if problems:
         return problems  # the flow checks below assume ids resolve
     problems += _flow_shape(kb)
+    problems += _focus_coverage(kb)
     if problems:
         return problems
     problems += _flow_graph(kb)
-    return problems
+    if problems:
+        return problems
+    return list(_references(kb))  # last: an unused reference often means a missing item
+
+
+def _focus_coverage(kb: Knowledge) -> Iterator[Problem]:
+    """Routines and reminders need a few moves for every focus members can pick."""
+    for focus in FOCUSES:
+        count = sum(focus in stretch.focus for stretch in kb.stretches)
+        if count < MIN_MOVES_PER_FOCUS:
+            yield ("stretches",), (
+                f"only {count} move(s) have focus '{focus}'; routines need at least "
+                f"{MIN_MOVES_PER_FOCUS}: add '{focus}' to the focus list of more stretches"
+            )
 
 
 def _duplicate_ids(kb: Knowledge) -> Iterator[Problem]:

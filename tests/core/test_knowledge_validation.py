@@ -170,7 +170,7 @@ def test_unknown_section(folder: Path) -> None:
     assert "unknown section" in only_problem(folder)
 
 
-def test_version_ignores_wording_but_not_shape(folder: Path) -> None:
+def test_version_ignores_wording_but_not_meaning(folder: Path) -> None:
     before = load_knowledge(folder).version
     edit(folder, "flow.yaml", "text: Shoes?", "text: How are your shoes?")
     assert load_knowledge(folder).version == before
@@ -197,3 +197,45 @@ def _words(text: str) -> list[str]:
     import re
 
     return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+
+
+def test_a_removed_file_is_reported_by_section(folder: Path) -> None:
+    stretches_only = (folder / "contributors.yaml").read_text().split("stretches:")[0]
+    (folder / "contributors.yaml").write_text(stretches_only)
+    problem = only_problem(folder)
+    assert "stretches: no items found" in problem and "removed or renamed" in problem
+
+
+def test_every_routine_focus_needs_moves(folder: Path) -> None:
+    edit(folder, "contributors.yaml", "focus: [after_ride, hips, lower_back, before_run, aero_neck]\n"
+         "    sources: [thread#9]", "focus: [after_ride, hips, lower_back, before_run]\n"
+         "    sources: [thread#9]")
+    edit(folder, "contributors.yaml", "focus: [after_ride, hips, lower_back, before_run, aero_neck]\n"
+         "    sources: [nice_ng59]", "focus: [after_ride]\n    sources: [nice_ng59]")
+    found = problems(folder)
+    assert any("only 1 move(s) have focus 'aero_neck'" in p and "contributors.yaml:" in p
+               for p in found), found
+
+
+def test_tabs_and_unquoted_yes_get_a_hint(folder: Path) -> None:
+    edit(folder, "flow.yaml", "{label: Fine, end: result}", "{label: yes, end: result}")
+    assert "put it in quotes" in only_problem(folder)
+    edit(folder, "flow.yaml", "    text: Shoes?", "\ttext: Shoes?")
+    assert "not tabs" in only_problem(folder)
+
+
+def test_non_utf8_file_names_the_line(folder: Path) -> None:
+    path = folder / "flow.yaml"
+    path.write_bytes(path.read_bytes().replace(b"text: Shoes?", b"text: Chaussures \xe9?"))
+    problem = only_problem(folder)
+    assert "flow.yaml:" in problem and "UTF-8" in problem
+
+
+def test_reordering_answers_makes_open_checks_stale(folder: Path) -> None:
+    before = load_knowledge(folder).version
+    edit(folder, "flow.yaml",
+         "      - {label: Worn out, end: result, weights: {worn_shoes: 2}, why: worn shoes}\n"
+         "      - {label: Fine, end: result}",
+         "      - {label: Fine, end: result}\n"
+         "      - {label: Worn out, end: result, weights: {worn_shoes: 2}, why: worn shoes}")
+    assert load_knowledge(folder).version != before
