@@ -207,14 +207,22 @@ def test_a_removed_file_is_reported_by_section(folder: Path) -> None:
 
 
 def test_every_routine_focus_needs_moves(folder: Path) -> None:
-    edit(folder, "contributors.yaml", "focus: [after_ride, hips, lower_back, before_run, aero_neck]\n"
-         "    sources: [thread#9]", "focus: [after_ride, hips, lower_back, before_run]\n"
-         "    sources: [thread#9]")
-    edit(folder, "contributors.yaml", "focus: [after_ride, hips, lower_back, before_run, aero_neck]\n"
-         "    sources: [nice_ng59]", "focus: [after_ride]\n    sources: [nice_ng59]")
+    edit(
+        folder,
+        "contributors.yaml",
+        "focus: [after_ride, hips, lower_back, before_run, aero_neck]\n    sources: [thread#9]",
+        "focus: [after_ride, hips, lower_back, before_run]\n    sources: [thread#9]",
+    )
+    edit(
+        folder,
+        "contributors.yaml",
+        "focus: [after_ride, hips, lower_back, before_run, aero_neck]\n    sources: [nice_ng59]",
+        "focus: [after_ride]\n    sources: [nice_ng59]",
+    )
     found = problems(folder)
-    assert any("only 1 move(s) have focus 'aero_neck'" in p and "contributors.yaml:" in p
-               for p in found), found
+    assert any(
+        "only 1 move(s) have focus 'aero_neck'" in p and "contributors.yaml:" in p for p in found
+    ), found
 
 
 def test_tabs_and_unquoted_yes_get_a_hint(folder: Path) -> None:
@@ -233,9 +241,12 @@ def test_non_utf8_file_names_the_line(folder: Path) -> None:
 
 def test_reordering_answers_makes_open_checks_stale(folder: Path) -> None:
     before = load_knowledge(folder).version
-    edit(folder, "flow.yaml",
-         "      - {label: Worn out, end: result, weights: {worn_shoes: 2}, why: worn shoes}\n"
-         "      - {label: Fine, end: result}",
-         "      - {label: Fine, end: result}\n"
-         "      - {label: Worn out, end: result, weights: {worn_shoes: 2}, why: worn shoes}")
+    edit(
+        folder,
+        "flow.yaml",
+        "      - {label: Worn out, end: result, weights: {worn_shoes: 2}, why: worn shoes}\n"
+        "      - {label: Fine, end: result}",
+        "      - {label: Fine, end: result}\n"
+        "      - {label: Worn out, end: result, weights: {worn_shoes: 2}, why: worn shoes}",
+    )
     assert load_knowledge(folder).version != before
