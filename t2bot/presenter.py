@@ -47,13 +47,26 @@ def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
             f"{'☑' if i in ticked else '▫'} {i + 1}. {flag.text}"
             for i, flag in enumerate(node.flags)
         )
-        sections = (Section("Tap any that apply", lines),)
+        sections = (Section("Any of these? (tick all that apply)", lines),)
     title = "Warning signs first" if node.kind == "red_flags" else f"Question {step.number}"
     return Card(title=title, body=body, sections=sections)
 
 
+URGENT = (Urgency.emergency, Urgency.same_day)
+
+
+def reminder_for(kb: Knowledge, outcome: Outcome) -> str:
+    """The closing reminder: the professional reminder, or the urgent one after an urgent answer."""
+    urgency = None
+    if isinstance(outcome, Escalation):
+        urgency = outcome.urgency
+    elif isinstance(outcome, ShortEnding):
+        urgency = outcome.ending.urgency
+    return kb.meta.urgent_reminder if urgency in URGENT else kb.meta.professional_reminder
+
+
 def outcome_card(kb: Knowledge, outcome: Outcome, emergency_number: str) -> Card:
-    reminder = fill(kb.meta.professional_reminder, emergency_number)
+    reminder = fill(reminder_for(kb, outcome), emergency_number)
     if isinstance(outcome, Escalation):
         return _escalation_card(kb, outcome, emergency_number, reminder)
     if isinstance(outcome, ShortEnding):
@@ -74,7 +87,7 @@ def _escalation_card(kb: Knowledge, esc: Escalation, number: str, reminder: str)
         why += ("• Several of these signs together make it more important to be seen today.",)
     sections = [Section("Why", why)]
     if esc.urgency is Urgency.soon:
-        sections.append(Section("Until you are seen", (kb.meta.stay_active_until_seen,)))
+        sections.append(Section("Meanwhile", (kb.meta.stay_active_until_seen,)))
     return Card(
         title=level.title,
         body=f"**{fill(level.action, number)}**",

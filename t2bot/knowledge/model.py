@@ -49,7 +49,9 @@ class Meta(Strict):
     intro: Text
     """First message: what the bot is and is not, with ``{emergency_number}``."""
     professional_reminder: Text
-    """Ends every answer, whatever the path."""
+    """Ends every answer, whatever the path (urgent answers end with ``urgent_reminder``)."""
+    urgent_reminder: Text
+    """Ends emergency and same-day answers instead, where "book a physio" would mislead."""
     nothing_stands_out: Text
     stay_active_until_seen: Text
     """The only advice a see-soon reply gives."""

@@ -22,7 +22,7 @@ def test_emergency_sign_ends_at_once_without_tips(mini_kb) -> None:
     assert "Call 112 now." in card.body
     headings = [s.heading for s in card.sections]
     assert headings == ["Why"]  # no tips, no stretches
-    assert card.footer == mini_kb.meta.professional_reminder
+    assert card.footer == mini_kb.meta.urgent_reminder
 
 
 def test_same_day_sign(mini_kb) -> None:
@@ -39,7 +39,7 @@ def test_one_soon_sign_leads_with_referral_and_stays_active(mini_kb) -> None:
     assert isinstance(outcome, Escalation) and outcome.urgency is Urgency.soon
     card = outcome_card(mini_kb, outcome, "112")
     assert card.body.strip("*").startswith("See a doctor within a few days")
-    assert [s.heading for s in card.sections] == ["Why", "Until you are seen"]
+    assert [s.heading for s in card.sections] == ["Why", "Meanwhile"]
     assert card.sections[1].lines == (mini_kb.meta.stay_active_until_seen,)
 
 

@@ -10,7 +10,7 @@ import pytest
 from t2bot import engine
 from t2bot.engine import Escalation, FlowState, Result, ShortEnding, Step
 from t2bot.knowledge.model import Urgency
-from t2bot.presenter import outcome_card
+from t2bot.presenter import outcome_card, reminder_for
 from tests.core.flow_walk import NONE, all_paths, answer_by_labels
 
 SAFE = [NONE, NONE]
@@ -116,7 +116,7 @@ def test_every_red_flag_escalates_with_its_urgency(real_kb) -> None:
             card = outcome_card(real_kb, outcome, "112")
             assert flag.explain in "\n".join(card.sections[0].lines)
             assert card.footer and card.finished
-            allowed = ["Why", "Until you are seen"] if flag.urgency is Urgency.soon else ["Why"]
+            allowed = ["Why", "Meanwhile"] if flag.urgency is Urgency.soon else ["Why"]
             assert [s.heading for s in card.sections] == allowed
             seen += 1
     assert seen >= 18
@@ -171,7 +171,9 @@ def test_every_path_ends_with_the_reminder_and_never_diagnoses(real_kb) -> None:
     count = 0
     for state, outcome in all_paths(real_kb):
         card = outcome_card(real_kb, outcome, "112")
-        assert card.footer == real_kb.meta.professional_reminder, state
+        assert card.footer == reminder_for(real_kb, outcome), state
+        if isinstance(outcome, Result) or getattr(outcome, "urgency", None) is Urgency.soon:
+            assert card.footer == real_kb.meta.professional_reminder, state
         text = " ".join([card.title, card.body, *(line for s in card.sections for line in s.lines)])
         assert not DIAGNOSIS.search(text), (state, DIAGNOSIS.search(text))
         assert not any(unit in text.lower() for unit in (" mg", "milligram", "ibuprofen")), state
@@ -187,3 +189,12 @@ def test_every_path_ends_with_the_reminder_and_never_diagnoses(real_kb) -> None:
 @pytest.mark.parametrize("focus", ["after_ride", "before_run", "lower_back", "hips", "aero_neck"])
 def test_every_focus_has_moves(real_kb, focus: str) -> None:
     assert sum(focus in s.focus for s in real_kb.stretches) >= 3
+
+
+def test_urgent_answers_close_with_the_urgent_reminder(real_kb) -> None:
+    chest = answer_by_labels(real_kb, [*SAFE, "Chest pain, breathless, faint"])
+    assert outcome_card(real_kb, chest, "112").footer == real_kb.meta.urgent_reminder
+    first = engine.current(real_kb, engine.start())
+    emergency = engine.tap_flag(real_kb, first.state, 0)
+    assert outcome_card(real_kb, emergency, "112").footer == real_kb.meta.urgent_reminder
+    assert "physiotherapist" not in real_kb.meta.urgent_reminder.split(".")[1]

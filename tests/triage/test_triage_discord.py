@@ -96,7 +96,7 @@ async def test_ticking_soon_signs_then_continue(world) -> None:
     await tap(alice, message, "Night pain")
     result = await tap(alice, message, "Continue")
     text = answer_text(result)
-    assert "See a doctor within a few days" in text and "Until you are seen" in text
+    assert "See a doctor within a few days" in text and "Meanwhile" in text
     assert "What to try" not in text
 
 

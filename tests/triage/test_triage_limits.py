@@ -6,7 +6,7 @@ from cogs.triage import Triage
 from cogs.ui_kit import COLOUR_BY_URGENCY, embed_from_card
 from t2bot import engine
 from t2bot.engine import FlowState, Step
-from t2bot.presenter import outcome_card, step_card
+from t2bot.presenter import outcome_card, reminder_for, step_card
 from tests.core.flow_walk import all_paths
 
 MEMBER = 2**63 - 1  # the longest member id in a custom_id
@@ -31,7 +31,7 @@ async def test_every_outcome_fits(real_kb) -> None:
         card = outcome_card(real_kb, outcome, LONG_NUMBER)
         embed = embed_from_card(card, COLOUR_BY_URGENCY[card.urgency and card.urgency.value])
         check_message(embed, Triage.outcome_view(real_kb, MEMBER, outcome))
-        assert embed.fields[-1].value == real_kb.meta.professional_reminder
+        assert embed.fields[-1].value == reminder_for(real_kb, outcome)
         seen_reminder += 1
     assert seen_reminder > 1000
 
