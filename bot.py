@@ -82,9 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     except StoreConfigError as exc:
         print(f"DATABASE_URL cannot be used: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    import aiohttp
     import discord
 
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    # discord.py's DEBUG lines hold whole payloads (names, answers in button ids): never log them.
+    logging.getLogger("discord").setLevel(max(logging.INFO, logging.root.level))
     try:
         asyncio.run(run_until_stopped(bot, token))
     except discord.LoginFailure:
@@ -94,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"The database cannot be used right now ({exc}). Check DATABASE_URL, that the "
             "server is running, and that no other program holds the file locked.",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except (aiohttp.ClientError, OSError) as exc:
+        print(
+            f"Cannot reach Discord ({type(exc).__name__}): check the network connection. "
+            "A supervisor such as systemd will start the bot again.",
             file=sys.stderr,
         )
         return EXIT_ERROR

@@ -6,6 +6,7 @@ No answer is kept on the server: every button carries the flow's state in its cu
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -32,6 +33,8 @@ STALE = (
 NOT_YOURS = "These buttons belong to someone else's check. Start your own with /backpain."
 INVALID = "That button is not valid any more. Start a new check with /backpain."
 SETTINGS_TTL = 60.0
+#: How long the first screen may wait for the server's emergency number before using the default.
+SETTINGS_WAIT = 0.5
 FOLLOW_UP_AFTER = timedelta(days=7)
 
 
@@ -61,6 +64,22 @@ class FlowButton(discord.ui.DynamicItem[discord.ui.Button], template=r"t2:(?P<re
             await refuse(interaction, "The back check is not available right now.")
             return
         await run_safely(interaction, lambda i: cog.on_tap(i, self.custom_id), "flow")
+
+
+async def mark_done(interaction: discord.Interaction, label: str) -> None:
+    """Disable the tapped button on its message and relabel it, so a second tap cannot repeat
+    the action (the rest of the message stays as it was)."""
+    if interaction.message is None or not isinstance(interaction.data, dict):
+        return
+    tapped = interaction.data.get("custom_id")
+    view = discord.ui.View.from_message(interaction.message, timeout=None)
+    for item in view.children:
+        if isinstance(item, discord.ui.Button) and item.custom_id == tapped:
+            item.disabled, item.label = True, label
+    try:
+        await interaction.edit_original_response(view=view)
+    except discord.HTTPException:
+        log.info("could not mark a result button as done")
 
 
 def flow_button(
@@ -162,6 +181,7 @@ class Triage(commands.Cog):
                 "I couldn't set that up right now (storage is busy). Try again in a minute.",
             )
             return
+        await mark_done(interaction, "Check-in set ✓")
         await refuse(
             interaction,
             f"OK: I'll send you one DM on {discord.utils.format_dt(due, 'D')} "
@@ -196,6 +216,7 @@ class Triage(commands.Cog):
                 "above is still here; try Save again in a minute.",
             )
             return
+        await mark_done(interaction, "Saved ✓")
         await refuse(
             interaction,
             "Saved to your history: the contributors and tips, with today's "
@@ -212,11 +233,12 @@ class Triage(commands.Cog):
         cached = self._numbers.get(guild_id)
         if cached and time.monotonic() - cached[0] < SETTINGS_TTL:
             return cached[1]
+        store = self.bot.store  # type: ignore[attr-defined]
         try:
-            settings = await self.bot.store.guild_settings(guild_id)  # type: ignore[attr-defined]
-            number = settings.emergency_number or default
-        except StoreUnavailable:
-            number = default
+            settings = await asyncio.wait_for(store.guild_settings(guild_id), SETTINGS_WAIT)
+        except (StoreUnavailable, TimeoutError):
+            return default  # the red-flag screen must not wait on a slow database
+        number = settings.emergency_number or default
         self._numbers[guild_id] = (time.monotonic(), number)
         return number
 

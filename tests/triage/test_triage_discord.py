@@ -168,6 +168,9 @@ async def test_save_to_history_stores_ids_only(world) -> None:
     result = await tap(alice, message, "Worn out")
     saved = await tap(alice, result.response, "Save to my history")
     assert "Saved to your history" in answer_text(saved)
+    done = button_with(result.response, "Saved")
+    assert done["disabled"], "a second tap cannot save the same result twice"
+    assert not button_with(result.response, "Check on me")["disabled"]
     history = await env.bot.store.history(alice.id)
     assert len(history) == 1
     assert list(history[0].contributor_ids) == ["not_aero_adapted", "worn_shoes"]
