@@ -19,6 +19,7 @@ from t2bot.settings import Settings
 ReadLine = Callable[[], str | None]
 Write = Callable[[str], None]
 
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
 NAV_HELP = "b = back, r = start over, q = cancel"
 
 
@@ -39,6 +40,9 @@ def run_console(settings: Settings) -> int:
     history = ConsoleHistory(settings)
     try:
         main_menu(kb, settings.emergency_number, read_line, write, history)
+    except KeyboardInterrupt:
+        write("\nBye. Nothing was stored unless you chose to save.")
+        return EXIT_INTERRUPTED
     finally:
         history.close()
     return 0
