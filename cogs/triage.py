@@ -181,13 +181,13 @@ class Triage(commands.Cog):
                 "I couldn't set that up right now (storage is busy). Try again in a minute.",
             )
             return
-        await mark_done(interaction, "Check-in set ✓")
         await refuse(
             interaction,
             f"OK: I'll send you one DM on {discord.utils.format_dt(due, 'D')} "
             "to ask how your back is. Only that date is stored; "
             "/mydata delete removes it.",
         )
+        await mark_done(interaction, "Check-in set ✓")
 
     @staticmethod
     def finished_result(kb: Knowledge, state: FlowState) -> Result:
@@ -216,13 +216,13 @@ class Triage(commands.Cog):
                 "above is still here; try Save again in a minute.",
             )
             return
-        await mark_done(interaction, "Saved ✓")
         await refuse(
             interaction,
             "Saved to your history: the contributors and tips, with today's "
             "date, nothing else. See it with /mydata history; remove it with "
             "/mydata delete.",
         )
+        await mark_done(interaction, "Saved ✓")
 
     async def emergency_number(self, interaction: discord.Interaction) -> str:
         """The server's emergency number if an admin set one, else the bot's default."""
