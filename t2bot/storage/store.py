@@ -11,6 +11,7 @@ import asyncio
 import functools
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -50,6 +51,8 @@ MAX_SAVED_PER_MEMBER = 100
 RETENTION_RANGE = (1, 3650)
 #: Members may post stretch cards and routines in the channel unless an admin turns it off.
 DEFAULT_ALLOW_SHARING = True
+#: A database that fails again this soon after a warning is not warned about again.
+OUTAGE_WARN_SECONDS = 300.0
 GUILD_FIELDS = frozenset({"emergency_number", "retention_days", "allow_sharing"})
 
 #: Errors that mean "the database cannot be used right now", as opposed to a bug.
@@ -75,6 +78,7 @@ class Store:
         self._executor: ThreadPoolExecutor | None = None
         self._started = False
         self._down = False
+        self._warned_at = -OUTAGE_WARN_SECONDS
 
     def __repr__(self) -> str:
         return f"Store({self.url.render_as_string(hide_password=True)!r})"
@@ -407,10 +411,15 @@ class Store:
         return result
 
     def _note_down(self, exc: Exception) -> None:
-        if self._down:
+        """Warn once per outage; a database that flaps (one connection still works, another
+        fails) is warned about at most once per ``OUTAGE_WARN_SECONDS``."""
+        flapping = time.monotonic() - self._warned_at < OUTAGE_WARN_SECONDS
+        if self._down or flapping:
+            self._down = True
             log.debug("database still unavailable: %s", _reason(exc))
             return
         self._down = True
+        self._warned_at = time.monotonic()
         log.warning("database unavailable (%s): %s; members are told to try again",
                     self.dialect, _reason(exc))
 
