@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 WHAT_IS_STORED = (
     "I keep only what you asked me to keep: results you saved with **Save to my history** "
-    "(the ids of the likely contributors and tips, the urgency and the date), your stretch "
+    "(the ids of the likely contributors and tips, and the date), your stretch "
     "reminder and your follow-up opt-in. Never your answers, your messages or your name. "
     "Saved results are deleted automatically after the server's retention period."
 )

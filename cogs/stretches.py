@@ -53,6 +53,7 @@ from t2bot.routines import (
     Routine,
     RoutineError,
     RoutineSpec,
+    check_minutes,
 )
 from t2bot.storage import StoreUnavailable
 from t2bot.stretch_lookup import choices as stretch_choices
@@ -323,6 +324,7 @@ class Stretches(commands.Cog):
         self.bot = bot
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self._sharing: dict[int, tuple[float, bool]] = {}
+        self._focus_without_moves: set[str] = set()  # warned about once each
 
     @property
     def kb(self) -> Knowledge:
@@ -706,12 +708,26 @@ class Stretches(commands.Cog):
         try:
             at = parse_time(str(reminder.local_time)[:5])
             next_due = next_occurrence(at, _days_of(reminder.days), str(reminder.timezone), now)
-            spec = RoutineSpec(focus=reminder.focus)
-            routine = spec.build(self.kb, int(reminder.minutes))
+            focus, minutes = str(reminder.focus), check_minutes(int(reminder.minutes))
+            if focus not in FOCUS_LABELS:
+                raise RoutineError("unknown focus")
         except (ScheduleError, RoutineError, ValueError, TypeError):
             await self.store.reminder_failed(reminder.id, "invalid reminder")
             log.warning("a stored reminder is invalid; marked failed")
             return 0
+        spec = RoutineSpec(focus=focus)
+        try:
+            routine = spec.build(self.kb, minutes)
+        except RoutineError:
+            # The knowledge lacks moves for this focus (e.g. after a coach's edit): skip this
+            # time only, so the reminder comes back once the knowledge is fixed.
+            await self.store.reminder_sent(reminder.id, next_due)
+            if focus not in self._focus_without_moves:
+                self._focus_without_moves.add(focus)
+                log.warning("no routine for focus %s in the current knowledge; its reminders "
+                            "are skipped until the knowledge has moves for it", focus)
+            return 0
+        self._focus_without_moves.discard(focus)
         owner = int(reminder.user_id)
         view = routine_view(spec.encode(), routine.minutes, owner, share=False)
         view.add_item(button(f"{P}:off:{to_base36(owner)}", "Stop reminders"))

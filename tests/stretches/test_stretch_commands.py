@@ -4,6 +4,7 @@ sharing, triage buttons and reminder DMs (with simulated time)."""
 from __future__ import annotations
 
 import importlib.util
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -438,6 +439,38 @@ async def test_reminder_input_is_validated(world: World) -> None:
                                       days="daily", routine="hips")
     assert "add your timezone" in no_zone.response.content
 
+
+async def test_reminder_waits_out_knowledge_without_moves_for_its_focus(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A coach's edit leaves no move for the reminder's focus: that day's DM is skipped with
+    one warning (no member id), the reminder stays on and comes back once moves return."""
+    at = (world.env.now() + timedelta(minutes=3)).strftime("%H:%M")
+    for member in (world.alice, world.bob):
+        await member.slash(world.channel, "stretch remind set", time=at, days="daily",
+                           routine="hips", timezone="Europe/London", minutes=5)
+    holder = world.bot.knowledge
+    no_hips = holder.current.model_copy(
+        update={"stretches": [s for s in holder.current.stretches if "hips" not in s.focus]})
+    monkeypatch.setattr(holder, "current", no_hips)
+    caplog.set_level(logging.WARNING, logger="cogs.stretches")
+
+    await world.env.advance_time(5 * 60)
+    assert dms(world) == []
+    warnings = [r.getMessage() for r in caplog.records if r.name == "cogs.stretches"]
+    assert len(warnings) == 1 and "hips" in warnings[0], warnings
+    assert str(world.alice_user.id) not in warnings[0]
+    assert "invalid" not in warnings[0]
+    (kept,) = await world.bot.store.reminders_for(world.alice_user.id)
+    assert kept.enabled and not kept.failure_reason
+    assert kept.next_due_utc > world.env.now() + timedelta(hours=23), "rescheduled, not retried"
+    listed = await world.alice.slash(world.channel, "stretch remind list")
+    assert "Paused" not in listed.response.content
+
+    monkeypatch.setattr(holder, "current", world.kb)  # the knowledge is fixed
+    await advance(world, 24 * 60 * 60)
+    sent = dms(world)
+    assert len(sent) == 1 and sent[0].embeds[0].title.startswith("Hips ·")
 
 # --- Discord limits on the real content -----------------------------------------------------
 
