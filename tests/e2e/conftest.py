@@ -8,7 +8,8 @@ After every test that used the fake: every interaction created during the test m
 answered in Discord's 3-second window, no callback may have been refused (invalid body, answered
 twice, late), the bot must not have called a route the fake does not implement nor tried to
 reach a host other than 127.0.0.1, and its log must show no unhandled exception (unless the test
-is marked ``expect_errors``). A test that already failed skips these checks.
+is marked ``expect_errors``); with several bot processes, the log of each fixture named ``bot``
+or ``bot_*``. A test that already failed skips these checks.
 """
 
 from __future__ import annotations
@@ -70,18 +71,18 @@ def _wire_checks(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     fake: FakeDiscord = request.getfixturevalue("fake")
-    bot: BotProcess | None = (request.getfixturevalue("bot")
-                              if "bot" in request.fixturenames else None)
+    bots: list[BotProcess] = [request.getfixturevalue(name) for name in request.fixturenames
+                              if name == "bot" or name.startswith("bot_")]
     since = fake.interaction_count()
     calls = fake.call_count()
-    mark = bot.mark() if bot else 0
+    marks = [bot.mark() for bot in bots]
     yield
     if request.node.stash.get(_FAILED, False):
         return  # the failure already says what went wrong
     problems = fake.unanswered(since) + fake.refused_callbacks(since)
     problems += [f"the bot called a route the fake does not implement: {c}"
                  for c in fake.recorded(since=calls) if c.fault == "unknown route"]
-    if bot is not None:
+    for bot, mark in zip(bots, marks, strict=True):
         log = plain(bot.log_since(mark))
         allowed = request.node.get_closest_marker("expect_errors") is not None
         for marker in CRASH_MARKERS:

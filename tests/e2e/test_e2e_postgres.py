@@ -7,51 +7,26 @@ tests, it fails in CI without it and is skipped on a developer machine.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
 from t2bot.knowledge import Knowledge
 from t2bot.storage.engine import normalize_url
-from t2bot.storage.models import METADATA
 from tests.loopback import BotProcess, FakeDiscord, FakeUser
 from tests.loopback.flows import plan_to_result, start, tap, walk
-from tests.loopback.harness import fresh_bot, plain
+from tests.loopback.harness import fresh_bot, plain, postgres_url, reset_database
 from tests.loopback.payloads import snowflake
 from tests.loopback.tcp_proxy import TcpProxy
-
-POSTGRES_ENV = "T2_TEST_POSTGRES_URL"
-
-
-def _postgres_url() -> str:
-    url = os.environ.get(POSTGRES_ENV, "").strip()
-    if not url:
-        message = f"{POSTGRES_ENV} is not set: run the tests through .ci/run (it starts PostgreSQL)"
-        if os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
-def _reset(url: str) -> None:
-    engine = sa.create_engine(normalize_url(url))
-    try:
-        with engine.begin() as connection:
-            METADATA.drop_all(connection)
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    url = _postgres_url()
-    _reset(url)
+    url = postgres_url()
+    reset_database(url)
     yield url
-    _reset(url)
+    reset_database(url)
 
 
 @pytest.fixture(scope="module")

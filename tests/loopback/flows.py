@@ -74,12 +74,20 @@ def walk(fake: FakeDiscord, user: FakeUser, taps: list[Tap],
          guild_id: int | None = None) -> tuple[Answer, list[FakeMessage]]:
     """Start /backpain (in ``guild_id``, default the fake's server) and tap ``taps``, checking
     each screen; returns the last answer and all screens seen."""
-    answer = start(fake, user, guild_id)
-    screens = [answer.message]
+    first = start(fake, user, guild_id)
+    answer, screens = tap_through(fake, user, first, taps)
+    return answer, [s for s in [first.message, *screens] if s is not None]
+
+
+def tap_through(fake: FakeDiscord, user: FakeUser, answer: Answer,
+                taps: list[Tap]) -> tuple[Answer, list[FakeMessage]]:
+    """Tap ``taps`` from the screen ``answer`` shows, checking each screen; returns the last
+    answer and the screens after each tap."""
+    screens: list[FakeMessage] = []
     for planned in taps:
         screen = answer.last
         assert shows(screen, planned.node.text), (
             f"screen for {planned.node.id!r} does not show its text; got:\n{screen.text()[:500]}")
         answer = tap(fake, user, screen, planned.label)
         screens.append(answer.last)
-    return answer, [s for s in screens if s is not None]
+    return answer, screens

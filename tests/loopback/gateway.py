@@ -7,7 +7,7 @@ import contextlib
 import json
 import secrets
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,12 +129,25 @@ class GatewayMixin:
 
         self._run(send())
 
-    def dispatch(self, event: str, data: dict[str, Any]) -> int:
-        """Send a dispatch event in the current session; buffered for replay if disconnected."""
-        return self._run(self._dispatch(event, data))
+    @contextlib.contextmanager
+    def via(self, session: Session | None) -> Iterator[None]:
+        """Send the events of this block (members' interactions) in ``session``: one bot
+        process's gateway session (``BotProcess.session``) when several are connected, as
+        Discord does with several instances or shards of a bot."""
+        previous, self.target = self.target, session
+        try:
+            yield
+        finally:
+            self.target = previous
 
-    async def _dispatch(self, event: str, data: dict[str, Any]) -> int:
-        session = self.current
+    def dispatch(self, event: str, data: dict[str, Any]) -> int:
+        """Send a dispatch event in the target session (see ``via``), else the newest one;
+        buffered for replay if disconnected."""
+        return self._run(self._dispatch(event, data, self.target))
+
+    async def _dispatch(self, event: str, data: dict[str, Any],
+                        session: Session | None = None) -> int:
+        session = session or self.current
         if session is None:
             raise AssertionError("the bot has not identified yet")
         payload = session.next_dispatch(event, data)
@@ -191,7 +204,8 @@ class GatewayMixin:
             old = self.current
             self.sessions[session.id] = session
             self.current = session
-        if old is not None and old.connection is not None and old.connection is not conn:
+        if (not self.multi_session and old is not None and old.connection is not None
+                and old.connection is not conn):
             with contextlib.suppress(Exception):
                 await old.connection.ws.close(code=4009, message=b"Session timed out.")
         session.connection = conn
@@ -228,7 +242,8 @@ class GatewayMixin:
         if data.get("token") != self.token:
             await conn.ws.close(code=CLOSE_AUTH_FAILED, message=b"Authentication failed.")
             return
-        if session is None or self.refuse_resume or session is not self.current:
+        replaced = session is not self.current and not self.multi_session
+        if session is None or self.refuse_resume or replaced:
             self.refuse_resume = False
             self._log("invalid_session")
             await conn.send({"op": INVALID_SESSION, "d": False, "s": None, "t": None})

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.loopback.gateway import Session
 from tests.loopback.server import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +36,8 @@ class BotProcess:
         self.out_path = workdir / f"{name}.stdout.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.runs = 0
+        #: The gateway session this run identified with (known after ``start(wait=True)``).
+        self.session: Session | None = None
 
     def env(self) -> dict[str, str]:
         env = {k: os.environ[k] for k in _PASS if k in os.environ}
@@ -70,11 +73,13 @@ class BotProcess:
         )
         stderr.close()
         stdout.close()
+        self.session = None
         if wait:
             try:
                 self.fake.wait_ready(after=before, timeout=timeout, alive=self.alive)
             except AssertionError as exc:
                 raise AssertionError(f"{exc}\n--- bot stderr ---\n{self.log()[-4000:]}") from None
+            self.session = self.fake.current
         return self
 
     def alive(self) -> bool:

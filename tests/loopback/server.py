@@ -33,7 +33,9 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
     """The fake server. ``start()`` it, point a bot at ``address``, drive it from tests."""
 
     def __init__(self, *, token: str | None = None, heartbeat_ms: int = 41_250,
-                 callback_window: float = CALLBACK_WINDOW) -> None:
+                 callback_window: float = CALLBACK_WINDOW, multi_session: bool = False) -> None:
+        """``multi_session``: several bot processes stay connected at once (a new IDENTIFY
+        does not end the other sessions); a test picks the receiving one with ``via``."""
         self.token = token or f"MTE.fake-{secrets.token_urlsafe(24)}.{secrets.token_urlsafe(27)}"
         self.heartbeat_ms = heartbeat_ms
         self.callback_window = callback_window
@@ -58,6 +60,9 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
         self.gateway_log: list[GatewayEvent] = []
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None
+        self.multi_session = multi_session
+        #: The session members' interactions go to (``via``); None: the newest.
+        self.target: Session | None = None
         self.ready_count = 0
         self.faults: list[Fault] = []
         self.refuse_resume = False
