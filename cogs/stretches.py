@@ -554,6 +554,17 @@ class Stretches(commands.Cog):
             raise RoutineError("malformed routine")
         return RoutineSpec.decode(match["spec"], self.kb), minutes
 
+    async def _routine_or_refuse(
+        self, interaction: discord.Interaction, match: re.Match[str]
+    ) -> tuple[RoutineSpec, int, Routine] | None:
+        """The routine a button's id describes, or None after a polite refusal."""
+        try:
+            spec, minutes = self._spec(match)
+            return spec, minutes, spec.build(self.kb, minutes)
+        except RoutineError as exc:
+            await refuse(interaction, STALE if "stale" in str(exc) else INVALID)
+            return None
+
     async def _check_owner(self, interaction: discord.Interaction, owner_text: str) -> int | None:
         owner = _owner_of(owner_text)
         if owner is None:
@@ -568,12 +579,10 @@ class Stretches(commands.Cog):
         owner = await self._check_owner(interaction, match["owner"])
         if owner is None:
             return
-        try:
-            spec, minutes = self._spec(match)
-            routine = spec.build(self.kb, minutes)
-        except RoutineError as exc:
-            await refuse(interaction, STALE if "stale" in str(exc) else INVALID)
+        built = await self._routine_or_refuse(interaction, match)
+        if built is None:
             return
+        _, minutes, routine = built
         step, code = match["step"], match["spec"]
         if step == "o":
             await update(interaction, embed=routine_embed(routine),
@@ -652,12 +661,10 @@ class Stretches(commands.Cog):
                     embed=stretch_embed(kb, stretch), view=view)
 
     async def _share_routine(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
-        try:
-            spec, minutes = self._spec(match)
-            routine = spec.build(self.kb, minutes)
-        except RoutineError as exc:
-            await refuse(interaction, STALE if "stale" in str(exc) else INVALID)
+        built = await self._routine_or_refuse(interaction, match)
+        if built is None:
             return
+        spec, minutes, routine = built
         if not await self._share_checked(interaction):
             return
         view = discord.ui.View(timeout=None)
