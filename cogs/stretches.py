@@ -57,7 +57,7 @@ from t2bot.routines import (
 )
 from t2bot.storage import StoreUnavailable
 from t2bot.stretch_lookup import choices as stretch_choices
-from t2bot.stretch_lookup import find_stretch
+from t2bot.stretch_lookup import find_stretch, symptom_hint
 from t2bot.stretch_text import (
     AREA_LABELS,
     duration,
@@ -363,15 +363,17 @@ class Stretches(commands.Cog):
                         view=stretch_view(found.stretch, share=share))
             return
         typed = discord.utils.escape_markdown(clip(name.strip(), 40))
+        hint = symptom_hint(name)
+        prefix = f"{hint}\n\n" if hint else ""
         if not found.suggestions:
-            await refuse(interaction, f"I don't know a stretch called “{typed}”. "
+            await refuse(interaction, f"{prefix}I don't know a stretch called “{typed}”. "
                                       "See them all with /stretch list.")
             return
         view = discord.ui.View(timeout=None)
         for stretch in found.suggestions:
             view.add_item(stretch_button(stretch))
-        await reply(interaction, content=f"I don't know “{typed}”. Did you mean one of these?",
-                    view=view)
+        await reply(interaction, view=view,
+                    content=f"{prefix}I don't know “{typed}”. Did you mean one of these?")
 
     @show_command.autocomplete("name")
     async def show_autocomplete(self, interaction: discord.Interaction,

@@ -101,6 +101,20 @@ def index_for(knowledge: Knowledge) -> StretchIndex:
     return index
 
 
+#: Words that name a symptom or condition rather than a stretch: such a search gets a pointer to
+#: care (and /backpain) before any suggestion.
+SYMPTOM_WORDS = ("sciatica", "numb", "tingl", "pins and needles", "shooting", "disc", "slipped",
+                 "herniat", "nerve", "weakness", "burning")
+SYMPTOM_HINT = ("Pain, numbness or tingling that runs down the leg, or weakness, is worth checking "
+                "with a physio or doctor before stretching it. /backpain runs a private check.")
+
+
+def symptom_hint(query: str) -> str | None:
+    """A care pointer when the search names a symptom rather than a stretch."""
+    text = normalize(query)
+    return SYMPTOM_HINT if any(word in text for word in SYMPTOM_WORDS) else None
+
+
 def find_stretch(knowledge: Knowledge, query: str) -> Lookup:
     """The stretch meant by ``query`` (id, name, alias or a close spelling), or suggestions."""
     index = index_for(knowledge)

@@ -139,6 +139,13 @@ async def test_show_unknown_offers_closest_matches_as_buttons(world: World) -> N
     assert "/stretch list" in nothing.response.content
 
 
+async def test_a_symptom_search_points_to_care_first(world: World) -> None:
+    result = await world.alice.slash(world.channel, "stretch show", name="sciatica")
+    assert result.ephemeral
+    content = result.response.content
+    assert content.startswith("Pain, numbness or tingling") and "/backpain" in content
+
+
 # --- list and pagination --------------------------------------------------------------------
 
 

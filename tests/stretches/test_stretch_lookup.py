@@ -109,3 +109,12 @@ def test_empty_choices_list_everything_by_name(fixture_kb: Knowledge) -> None:
     names = [label for label, _ in choices(fixture_kb, "")]
     assert names == sorted(names, key=str.casefold)
     assert len(names) == min(25, len(fixture_kb.stretches))
+
+
+def test_symptom_searches_point_to_care() -> None:
+    from t2bot.stretch_lookup import symptom_hint
+
+    assert symptom_hint("Sciatica") and "physio or doctor" in symptom_hint("sciatica")
+    assert symptom_hint("numb leg stretch")
+    assert symptom_hint("psoas") is None
+    assert symptom_hint("couch stretch") is None
