@@ -6,13 +6,10 @@ way; the professional reminder is the footer of every finished card.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from t2bot.engine import Escalation, Outcome, Result, ShortEnding, Step
-from t2bot.knowledge.model import Knowledge, Urgency
-
-THREAD_SOURCE = re.compile(r"^thread#(\d+)$")
+from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Urgency
 
 
 @dataclass(frozen=True)

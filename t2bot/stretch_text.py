@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
-from t2bot.knowledge.model import Knowledge, Stretch
+from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Stretch
 from t2bot.routines import Routine
 
 AREA_LABELS: dict[str, str] = {
@@ -24,7 +23,6 @@ KIND_LABELS: dict[str, str] = {
     "strength": "strength",
     "self_massage": "self-massage",
 }
-_THREAD = re.compile(r"^thread#(\d+)$")
 
 
 def duration(seconds: int) -> str:
@@ -37,7 +35,7 @@ def duration(seconds: int) -> str:
 
 def source_label(kb: Knowledge, source: str) -> tuple[str, str | None]:
     """``thread#3`` -> ``("club thread, post 3", None)``; a reference key -> (title, url)."""
-    match = _THREAD.match(source)
+    match = THREAD_SOURCE.match(source)
     if match:
         return f"club thread, post {match[1]}", None
     reference = kb.references.get(source)

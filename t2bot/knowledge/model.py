@@ -6,10 +6,14 @@ or the key of an entry under ``references``.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+#: A source that cites a post of the club thread: ``thread#N``.
+THREAD_SOURCE = re.compile(r"^thread#(\d+)$")
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]

@@ -6,18 +6,16 @@ Each problem is ``(place, message)`` where place is a path into the merged docum
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any, get_args
 
 from t2bot.flow_ids import MAX_CUSTOM_ID, MAX_PATH, worst_case_length
-from t2bot.knowledge.model import Knowledge, Node, Stretch, Urgency
+from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Node, Stretch, Urgency
 
 Place = tuple[Any, ...]
 Problem = tuple[Place, str]
 
 RESULT = "result"
-THREAD_SOURCE = re.compile(r"^thread#(\d+)$")
 #: Discord allows 25 components: 5 rows of 5; one row is kept for Back / Start over / Cancel.
 MAX_CHOICES = 20
 FOCUSES = get_args(get_args(Stretch.model_fields["focus"].annotation)[0])
