@@ -166,13 +166,19 @@ class MyData(commands.Cog):
             budget -= len(name) + len(value)
         return embed
 
-    @mydata.command(name="export", description="Everything stored about you, as a JSON file")
-    async def export(self, interaction: discord.Interaction) -> None:
+    async def stored_about(self, interaction: discord.Interaction) -> dict | None:
+        """Everything stored about the member (after deferring), or None after a polite refusal."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            data = await self.bot.store.export_member(interaction.user.id)  # type: ignore[attr-defined]
+            return await self.bot.store.export_member(interaction.user.id)  # type: ignore[attr-defined]
         except StoreUnavailable:
             await refuse(interaction, BUSY)
+            return None
+
+    @mydata.command(name="export", description="Everything stored about you, as a JSON file")
+    async def export(self, interaction: discord.Interaction) -> None:
+        data = await self.stored_about(interaction)
+        if data is None:
             return
         payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
         rows = sum(len(rows) for rows in data["tables"].values())
@@ -184,11 +190,8 @@ class MyData(commands.Cog):
 
     @mydata.command(name="delete", description="Delete everything the bot stores about you")
     async def delete(self, interaction: discord.Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            data = await self.bot.store.export_member(interaction.user.id)  # type: ignore[attr-defined]
-        except StoreUnavailable:
-            await refuse(interaction, BUSY)
+        data = await self.stored_about(interaction)
+        if data is None:
             return
         counts = {name: len(rows) for name, rows in data["tables"].items()}
         if not any(counts.values()):

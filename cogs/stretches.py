@@ -61,6 +61,7 @@ from t2bot.stretch_lookup import find_stretch, symptom_hint
 from t2bot.stretch_text import (
     AREA_LABELS,
     duration,
+    list_lines,
     move_heading,
     routine_heading,
     routine_lines,
@@ -227,13 +228,7 @@ def list_message(kb: Knowledge, area: str | None, page: int) -> dict[str, Any]:
     pages = max(1, math.ceil(len(stretches) / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     chunk = stretches[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    lines: list[str] = []
-    current = None
-    for stretch in chunk:
-        if stretch.area != current:
-            current = stretch.area
-            lines.append(f"**{AREA_LABELS.get(current, current)}**")
-        lines.append(f"• {stretch.name} · {duration(stretch.seconds)}")
+    lines = list_lines(chunk, markdown=True)
     title = "Stretches" if area is None else f"Stretches: {AREA_LABELS.get(area, area)}"
     embed = discord.Embed(title=title, description="\n".join(lines) or "None for this area yet.",
                           colour=COLOUR_INFO)

@@ -111,15 +111,18 @@ def stretches_in(kb: Knowledge, area: str | None = None) -> list[Stretch]:
     return sorted(chosen, key=lambda s: (areas.index(s.area), s.name.casefold()))
 
 
-def list_lines(stretches: Iterable[Stretch]) -> list[str]:
-    """``• Name: dose`` lines with an area heading before each new area."""
+def list_lines(stretches: Iterable[Stretch], *, markdown: bool = False) -> list[str]:
+    """``• Name (time)`` lines with an area heading before each new area; ``markdown`` gives
+    Discord's bold headings and ``Name · time``."""
     lines: list[str] = []
     current = None
     for stretch in stretches:
         if stretch.area != current:
             current = stretch.area
-            lines.append(f"{AREA_LABELS.get(current, current)}:")
-        lines.append(f"  • {stretch.name} ({duration(stretch.seconds)})")
+            label = AREA_LABELS.get(current, current)
+            lines.append(f"**{label}**" if markdown else f"{label}:")
+        time = duration(stretch.seconds)
+        lines.append(f"• {stretch.name} · {time}" if markdown else f"  • {stretch.name} ({time})")
     return lines
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from t2bot.knowledge import Knowledge, load_knowledge
 from tests.loopback import ROOT, BotProcess, FakeDiscord
-from tests.loopback.harness import fresh_bot, plain
+from tests.loopback.harness import fresh_bot, plain, serve_fake
 
 CRASH_MARKERS = ("Traceback (most recent call last)", "Ignoring exception", "Task exception was "
                  "never retrieved", "Unclosed client session", "T2-LOOPBACK-BLOCKED")
@@ -50,11 +50,7 @@ def kb() -> Knowledge:
     return load_knowledge(ROOT / "knowledge")
 
 
-@pytest.fixture(scope="session")
-def fake() -> Iterator[FakeDiscord]:
-    server = FakeDiscord().start()
-    yield server
-    server.stop()
+fake = pytest.fixture(scope="session", name="fake")(serve_fake)
 
 
 @pytest.fixture(scope="session")

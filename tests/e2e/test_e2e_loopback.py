@@ -14,16 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.loopback import ROOT, BotProcess, FakeDiscord
+from tests.loopback.harness import serve_fake
 from tests.loopback.validation import check_choices, check_message
 
 BARE = ROOT / "tests" / "loopback" / "bare_bot.py"
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeDiscord]:
-    server = FakeDiscord().start()
-    yield server
-    server.stop()
+#: A fake Discord of this module's own: its bot is not the shared one.
+fake = pytest.fixture(scope="module", name="fake")(serve_fake)
 
 
 @pytest.fixture(scope="module")

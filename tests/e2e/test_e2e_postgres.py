@@ -16,9 +16,10 @@ from t2bot.knowledge import Knowledge
 from t2bot.storage.engine import normalize_url
 from tests.loopback import BotProcess, FakeDiscord, FakeUser
 from tests.loopback.flows import plan_to_result, start, tap, walk
-from tests.loopback.harness import fresh_bot, plain, postgres_url, reset_database
+from tests.loopback.harness import fresh_bot, plain, serve_fake
 from tests.loopback.payloads import snowflake
 from tests.loopback.tcp_proxy import TcpProxy
+from tests.postgres import postgres_url, reset_database
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +38,8 @@ def proxy(database: str) -> Iterator[TcpProxy]:
     relay.close()
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeDiscord]:
-    server = FakeDiscord().start()
-    yield server
-    server.stop()
+#: A fake Discord of this module's own: its bot is not the shared one.
+fake = pytest.fixture(scope="module", name="fake")(serve_fake)
 
 
 @pytest.fixture(scope="module")

@@ -18,14 +18,10 @@ import pytest
 from t2bot.knowledge import Knowledge
 from t2bot.storage import Store
 from tests.loopback import BotProcess, FakeDiscord, FakeUser
-from tests.loopback.harness import fresh_bot, plain
+from tests.loopback.harness import fresh_bot, plain, serve_fake
 
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeDiscord]:
-    server = FakeDiscord().start()
-    yield server
-    server.stop()
+#: A fake Discord of this module's own: its bot is not the shared one.
+fake = pytest.fixture(scope="module", name="fake")(serve_fake)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from t2bot.knowledge import Knowledge
 from tests.loopback import BotProcess, FakeDiscord, FakeUser
 from tests.loopback.flows import plan_to_result, tap, walk
-from tests.loopback.harness import fresh_bot, plain
+from tests.loopback.harness import fresh_bot, plain, serve_fake
 
 #: Labels shorter than this are everyday words ("Yes", "Not sure") a log may hold for other reasons.
 MIN_LABEL = 8
@@ -21,11 +21,8 @@ MIN_LABEL = 8
 TYPED = "hip flexor stretch please"
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeDiscord]:
-    server = FakeDiscord().start()
-    yield server
-    server.stop()
+#: A fake Discord of this module's own: its bot is not the shared one.
+fake = pytest.fixture(scope="module", name="fake")(serve_fake)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,8 @@ from t2bot.storage.engine import normalize_url
 from t2bot.storage.models import ReminderRow
 from tests.loopback import BotProcess, FakeDiscord
 from tests.loopback.flows import plan_to_result, start, tap, tap_through
-from tests.loopback.harness import copy_knowledge, postgres_url, require_bot, reset_database
+from tests.loopback.harness import copy_knowledge, require_bot
+from tests.postgres import postgres_url, reset_database
 
 #: Taps of the /backpain path sent to process A; the rest go to process B.
 TAPS_ON_A = 4

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from t2bot.storage.engine import normalize_url
-from t2bot.storage.models import METADATA
 from tests.loopback.process import ROOT, BotProcess
 from tests.loopback.server import FakeDiscord
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-POSTGRES_ENV = "T2_TEST_POSTGRES_URL"
+
+
+def serve_fake() -> Iterator[FakeDiscord]:
+    """A fake Discord for the duration of a fixture: ``fake = pytest.fixture(...)(serve_fake)``."""
+    server = FakeDiscord().start()
+    yield server
+    server.stop()
 
 
 def missing_cogs() -> list[str]:
@@ -50,23 +53,3 @@ def fresh_bot(fake: FakeDiscord, workdir: Path, **env: str) -> BotProcess:
     return BotProcess(fake, workdir, env={"KNOWLEDGE_DIR": str(knowledge), **env})
 
 
-def postgres_url() -> str:
-    """The test PostgreSQL server; without it: fail in CI, skip on a developer machine."""
-    url = os.environ.get(POSTGRES_ENV, "").strip()
-    if not url:
-        message = f"{POSTGRES_ENV} is not set: run the tests through .ci/run (it starts PostgreSQL)"
-        if os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url
-
-
-def reset_database(url: str) -> None:
-    """Drop every table of the bot (and the migration stamp): the next bot starts empty."""
-    engine = sa.create_engine(normalize_url(url))
-    try:
-        with engine.begin() as connection:
-            METADATA.drop_all(connection)
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    finally:
-        engine.dispose()

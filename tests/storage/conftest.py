@@ -6,44 +6,20 @@ it the PostgreSQL tests fail in CI (``CI`` set) and are skipped on a developer m
 
 from __future__ import annotations
 
-import os
-
 import pytest
-import sqlalchemy as sa
 
 from t2bot.storage import Store
-from t2bot.storage.engine import normalize_url
-from t2bot.storage.models import METADATA
+from tests.postgres import POSTGRES_ENV, reset_database
+from tests.postgres import postgres_url as shared_postgres_url
 
-POSTGRES_ENV = "T2_TEST_POSTGRES_URL"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+__all__ = ["POSTGRES_ENV", "postgres_url"]
 
 
 def postgres_url() -> str:
     """The test server's URL, with an empty schema; fails in CI, skips elsewhere, if unset."""
-    url = os.environ.get(POSTGRES_ENV, "").strip()
-    if not url:
-        message = (f"{POSTGRES_ENV} is not set: run the tests through .ci/run (it starts "
-                   "PostgreSQL) or point it at an empty test database")
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
-    reset_postgres(url)
+    url = shared_postgres_url()
+    reset_database(url)
     return url
-
-
-def reset_postgres(url: str) -> None:
-    """Drop the bot's tables (and Alembic's) so each test starts from an empty database."""
-    engine = sa.create_engine(normalize_url(url))
-    try:
-        with engine.begin() as connection:
-            METADATA.drop_all(connection)
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "memory", "postgresql"])
