@@ -22,8 +22,7 @@ log = logging.getLogger(__name__)
 
 BUSY = "I can't reach my storage right now. Nothing was changed; please try again in a minute."
 ONLY_MANAGERS = "Only members with the **Manage Server** permission can use /t2admin."
-ONLY_OWNERS = ("Only the bot's owner, the server owner or an Administrator can publish the "
-               "commands.")
+ONLY_OWNERS = "Only the bot's owner, the server owner or an Administrator can publish the commands."
 RESET_WORDS = {"default", "reset", "none"}
 PROBLEMS_BUDGET = 3800
 SYNC_INTERVAL = 60.0
@@ -100,8 +99,9 @@ class Admin(commands.Cog):
         embed = discord.Embed(title=title, colour=COLOUR_INFO)
         embed.add_field(name="Emergency number", value=clip(number, 1024), inline=False)
         embed.add_field(name="Saved results kept for", value=f"{current.retention_days} days")
-        embed.add_field(name="Members may share stretches",
-                        value="yes" if current.allow_sharing else "no")
+        embed.add_field(
+            name="Members may share stretches", value="yes" if current.allow_sharing else "no"
+        )
         embed.set_footer(text="Change with /t2admin settings; 'default' resets the number.")
         return embed
 
@@ -127,11 +127,15 @@ class Admin(commands.Cog):
             return
         log.info("knowledge reloaded by a server manager")
         if fresh.version != old_version:
-            text = (f"Knowledge reloaded: the questions changed (version {old_version} → "
-                    f"{fresh.version}), so checks still open are asked to start again.")
+            text = (
+                f"Knowledge reloaded: the questions changed (version {old_version} → "
+                f"{fresh.version}), so checks still open are asked to start again."
+            )
         else:
-            text = (f"Knowledge reloaded (version {fresh.version}: the question flow is "
-                    "unchanged, so open checks simply continue).")
+            text = (
+                f"Knowledge reloaded (version {fresh.version}: the question flow is "
+                "unchanged, so open checks simply continue)."
+            )
         await reply(interaction, content=text)
 
     @t2admin.command(name="sync", description="Publish the bot's slash commands to Discord")
@@ -145,8 +149,9 @@ class Admin(commands.Cog):
         if self._last_sync is not None:  # Discord allows few syncs a day
             wait = self._last_sync + SYNC_INTERVAL - time.monotonic()
             if wait > 0:
-                await refuse(interaction, f"Commands were just published. Please wait "
-                                          f"{max(wait, 1):.0f} s.")
+                await refuse(
+                    interaction, f"Commands were just published. Please wait {max(wait, 1):.0f} s."
+                )
                 return
         self._last_sync = time.monotonic()
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -154,11 +159,16 @@ class Admin(commands.Cog):
             count = await self.bot.sync_command_tree()  # type: ignore[attr-defined]
         except discord.HTTPException as exc:
             log.warning("command sync failed: HTTP %s", exc.status)
-            await refuse(interaction, "Discord refused the update (it limits how often commands "
-                                      "can be published). Try again later.")
+            await refuse(
+                interaction,
+                "Discord refused the update (it limits how often commands "
+                "can be published). Try again later.",
+            )
             return
-        await reply(interaction, content=f"Published {count} command(s). Discord may take a "
-                                         "moment to show the changes.")
+        await reply(
+            interaction,
+            content=f"Published {count} command(s). Discord may take a moment to show the changes.",
+        )
 
     async def may_sync(self, interaction: discord.Interaction) -> bool:
         """Publishing affects every server: the bot's owner, the server owner or an admin."""
@@ -184,8 +194,10 @@ def problems_embed(exc: KnowledgeError, version: str) -> discord.Embed:
         lines.append(line)
         used += len(line) + 1
     if len(lines) < len(problems):
-        lines.append(f"… and {len(problems) - len(lines)} more: run "
-                     "`uv run bot.py --check-knowledge` for the full list.")
+        lines.append(
+            f"… and {len(problems) - len(lines)} more: run "
+            "`uv run bot.py --check-knowledge` for the full list."
+        )
     return discord.Embed(
         title=f"Not reloaded: {len(problems)} problem(s)",
         description=(f"The bot keeps using version {version}.\n" + "\n".join(lines)),

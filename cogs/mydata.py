@@ -28,7 +28,7 @@ WHAT_IS_STORED = (
     "reminder and your follow-up opt-in. Never your answers, your messages or your name. "
     "Saved results are deleted automatically after the server's retention period."
 )
-BUSY = ("I can't reach my storage right now. Nothing was changed; please try again in a minute.")
+BUSY = "I can't reach my storage right now. Nothing was changed; please try again in a minute."
 NOT_YOURS = "These buttons belong to someone else. Use /mydata to manage your own data."
 HISTORY_LIMIT = 10
 EMBED_BUDGET = 5500
@@ -50,19 +50,25 @@ class DataButton(
 
     def __init__(self, action: str, owner_id: int) -> None:
         if action == "del":
-            button = discord.ui.Button(label="Yes, delete everything",
-                                       style=discord.ButtonStyle.danger,
-                                       custom_id=f"{PREFIX_DATA}:del:{owner_id}")
+            button = discord.ui.Button(
+                label="Yes, delete everything",
+                style=discord.ButtonStyle.danger,
+                custom_id=f"{PREFIX_DATA}:del:{owner_id}",
+            )
         else:
-            button = discord.ui.Button(label="Keep my data", style=discord.ButtonStyle.secondary,
-                                       custom_id=f"{PREFIX_DATA}:keep:{owner_id}")
+            button = discord.ui.Button(
+                label="Keep my data",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{PREFIX_DATA}:keep:{owner_id}",
+            )
         super().__init__(button)
         self.action = action
         self.owner_id = owner_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> DataButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> DataButton:
         return cls(match["action"], int(match["owner"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -81,9 +87,15 @@ class DataButton(
         except StoreUnavailable:
             await refuse(interaction, BUSY)
             return
-        await update(interaction, embed=None, view=None, content=(
-            f"Done: I deleted {removed} record(s). Nothing about you is stored any more "
-            "(a new save or reminder would start afresh)."))
+        await update(
+            interaction,
+            embed=None,
+            view=None,
+            content=(
+                f"Done: I deleted {removed} record(s). Nothing about you is stored any more "
+                "(a new save or reminder would start afresh)."
+            ),
+        )
 
 
 class MalformedDataButton(
@@ -95,13 +107,16 @@ class MalformedDataButton(
         super().__init__(discord.ui.Button(label="?", custom_id=f"{PREFIX_DATA}:{rest}"[:100]))
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> MalformedDataButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> MalformedDataButton:
         return cls(match["rest"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await refuse(interaction, "This button is not valid any more. Use /mydata to see, "
-                                  "export or delete your data.")
+        await refuse(
+            interaction,
+            "This button is not valid any more. Use /mydata to see, export or delete your data.",
+        )
 
 
 def confirm_view(owner_id: int) -> discord.ui.View:
@@ -115,7 +130,8 @@ class MyData(commands.Cog):
     """The member's own data: history, export, delete. Everything here is private (ephemeral)."""
 
     mydata = app_commands.Group(
-        name="mydata", description="See, export or delete what the bot stores about you")
+        name="mydata", description="See, export or delete what the bot stores about you"
+    )
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
@@ -147,11 +163,16 @@ class MyData(commands.Cog):
         await reply(interaction, embed=self.history_embed(results))
 
     def history_embed(self, results: list[SavedResult]) -> discord.Embed:
-        embed = discord.Embed(title="Your saved results", colour=COLOUR_INFO,
-                              description=WHAT_IS_STORED)
+        embed = discord.Embed(
+            title="Your saved results", colour=COLOUR_INFO, description=WHAT_IS_STORED
+        )
         if not results:
-            embed.add_field(name="Nothing saved", value=(
-                "After a /backpain check, press **Save to my history** to keep the result here."))
+            embed.add_field(
+                name="Nothing saved",
+                value=(
+                    "After a /backpain check, press **Save to my history** to keep the result here."
+                ),
+            )
             return embed
         kb = self.bot.knowledge.current  # type: ignore[attr-defined]
         budget = EMBED_BUDGET - len(embed.title or "") - len(embed.description or "")
@@ -195,16 +216,23 @@ class MyData(commands.Cog):
             return
         counts = {name: len(rows) for name, rows in data["tables"].items()}
         if not any(counts.values()):
-            await reply(interaction, content="I store nothing about you, so there is nothing to "
-                                             f"delete. {WHAT_IS_STORED}")
+            await reply(
+                interaction,
+                content="I store nothing about you, so there is nothing to "
+                f"delete. {WHAT_IS_STORED}",
+            )
             return
-        summary = (f"{counts.get('saved_result', 0)} saved result(s), "
-                   f"{counts.get('reminder', 0)} reminder(s), "
-                   f"{counts.get('followup', 0)} follow-up opt-in(s)")
+        summary = (
+            f"{counts.get('saved_result', 0)} saved result(s), "
+            f"{counts.get('reminder', 0)} reminder(s), "
+            f"{counts.get('followup', 0)} follow-up opt-in(s)"
+        )
         await reply(
             interaction,
-            content=(f"This deletes everything I store about you: {summary}. It cannot be undone. "
-                     "Delete now?"),
+            content=(
+                f"This deletes everything I store about you: {summary}. It cannot be undone. "
+                "Delete now?"
+            ),
             view=confirm_view(interaction.user.id),
         )
 

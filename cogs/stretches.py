@@ -81,8 +81,10 @@ EMBED_LIMIT = 6000
 
 NOT_YOURS = "These buttons belong to someone else. Start your own with /stretch routine."
 INVALID = "That button is not valid any more. Try /stretch list or /stretch routine."
-STALE = ("This routine was made from an older version of the guide. "
-         "Make a new one with /stretch routine or /backpain.")
+STALE = (
+    "This routine was made from an older version of the guide. "
+    "Make a new one with /stretch routine or /backpain."
+)
 GONE = "That stretch is no longer in the guide. See /stretch list."
 NO_SHARING = "Sharing is turned off on this server. Your copy stays private."
 SHARE_IN_SERVER = "Sharing works in a server channel."
@@ -106,8 +108,15 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 
 Minutes = app_commands.Range[int, MIN_MINUTES, MAX_MINUTES]
 Handler = Callable[[discord.Interaction, re.Match[str]], Awaitable[None]]
-_HANDLERS = {"show": "_show", "ls": "_list", "rt": "_routine_step", "rn": "_routine_new",
-             "shs": "_share_stretch", "shr": "_share_routine", "off": "_off"}
+_HANDLERS = {
+    "show": "_show",
+    "ls": "_list",
+    "rt": "_routine_step",
+    "rn": "_routine_new",
+    "shs": "_share_stretch",
+    "shr": "_share_routine",
+    "off": "_off",
+}
 AREA_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in AREA_LABELS.items()]
 FOCUS_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in FOCUS_LABELS.items()]
 DAY_SUGGESTIONS = ("daily", "weekdays", "weekends", "mon,wed,fri", "tue,thu", "sat,sun", "mon-fri")
@@ -137,13 +146,21 @@ class StretchButton(discord.ui.DynamicItem[discord.ui.Button], template=P + r":(
         await run_safely(interaction, lambda i: on_tap(i, self.custom_id), "stretch")
 
 
-def button(custom_id: str, label: str, *,
-           style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-           row: int | None = None, disabled: bool = False) -> StretchButton:
+def button(
+    custom_id: str,
+    label: str,
+    *,
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+    row: int | None = None,
+    disabled: bool = False,
+) -> StretchButton:
     if len(custom_id) > 100:
         raise ValueError("custom_id longer than Discord allows")
-    return StretchButton(discord.ui.Button(custom_id=custom_id, label=clip(label, 80), style=style,
-                                           row=row, disabled=disabled))
+    return StretchButton(
+        discord.ui.Button(
+            custom_id=custom_id, label=clip(label, 80), style=style, row=row, disabled=disabled
+        )
+    )
 
 
 def stretch_button(stretch: Stretch, *, row: int | None = None) -> StretchButton:
@@ -151,16 +168,20 @@ def stretch_button(stretch: Stretch, *, row: int | None = None) -> StretchButton
     return button(f"{P}:show:{stretch.id}", stretch.name, row=row)
 
 
-def routine_button(contributor_ids: list[str], owner_id: int,
-                   minutes: int = DEFAULT_MINUTES) -> StretchButton:
-    """"Build my routine" for a triage result: moves aimed at these contributors (best first).
+def routine_button(
+    contributor_ids: list[str], owner_id: int, minutes: int = DEFAULT_MINUTES
+) -> StretchButton:
+    """ "Build my routine" for a triage result: moves aimed at these contributors (best first).
 
     Only ``owner_id`` may use it; the contributors travel as short tags, so a result made before a
     knowledge change that renamed them is refused politely."""
     spec = RoutineSpec(contributors=tuple(contributor_ids)).encode()
     minutes = min(max(minutes, MIN_MINUTES), MAX_MINUTES)
-    return button(f"{P}:rn:{spec}:{minutes}:{to_base36(owner_id)}", "Build my routine",
-                  style=discord.ButtonStyle.primary)
+    return button(
+        f"{P}:rn:{spec}:{minutes}:{to_base36(owner_id)}",
+        "Build my routine",
+        style=discord.ButtonStyle.primary,
+    )
 
 
 def _days_of(value: Any) -> frozenset[int]:
@@ -187,8 +208,9 @@ def _fit(embed: discord.Embed) -> discord.Embed:
         index = max(range(len(embed.fields)), key=lambda i: len(embed.fields[i].value or ""))
         field = embed.fields[index]
         value = field.value or ""
-        embed.set_field_at(index, name=field.name, value=clip(value, max(40, len(value) // 2)),
-                           inline=False)
+        embed.set_field_at(
+            index, name=field.name, value=clip(value, max(40, len(value) // 2)), inline=False
+        )
     return embed
 
 
@@ -196,8 +218,9 @@ def stretch_embed(kb: Knowledge, stretch: Stretch) -> discord.Embed:
     lines = [stretch_subtitle(stretch)]
     if stretch.aliases:
         lines.append("Also called: " + ", ".join(stretch.aliases))
-    embed = discord.Embed(title=clip(stretch.name, 256), description=clip("\n".join(lines), 1000),
-                          colour=COLOUR_INFO)
+    embed = discord.Embed(
+        title=clip(stretch.name, 256), description=clip("\n".join(lines), 1000), colour=COLOUR_INFO
+    )
     for heading, items in stretch_sections(stretch):
         embed.add_field(name=heading, value=clip("\n".join(items), 1024), inline=False)
     sources = sources_lines(kb, stretch.sources, markdown=True)
@@ -227,30 +250,43 @@ def list_message(kb: Knowledge, area: str | None, page: int) -> dict[str, Any]:
     stretches = stretches_in(kb, area)
     pages = max(1, math.ceil(len(stretches) / PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    chunk = stretches[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    chunk = stretches[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     lines = list_lines(chunk, markdown=True)
     title = "Stretches" if area is None else f"Stretches: {AREA_LABELS.get(area, area)}"
-    embed = discord.Embed(title=title, description="\n".join(lines) or "None for this area yet.",
-                          colour=COLOUR_INFO)
+    embed = discord.Embed(
+        title=title, description="\n".join(lines) or "None for this area yet.", colour=COLOUR_INFO
+    )
     embed.set_footer(text=f"Page {page + 1} of {pages} · tap a name to open it")
     view = discord.ui.View(timeout=None)
     for index, stretch in enumerate(chunk):
         view.add_item(stretch_button(stretch, row=index // 3))
     if pages > 1:
         key = area or "all"
-        view.add_item(button(f"{P}:ls:{key}:{max(page - 1, 0)}:p", "◀ Previous", row=2,
-                             disabled=page == 0))
-        view.add_item(button(f"{P}:ls:{key}:{min(page + 1, pages - 1)}:n", "Next ▶", row=2,
-                             disabled=page == pages - 1))
+        view.add_item(
+            button(f"{P}:ls:{key}:{max(page - 1, 0)}:p", "◀ Previous", row=2, disabled=page == 0)
+        )
+        view.add_item(
+            button(
+                f"{P}:ls:{key}:{min(page + 1, pages - 1)}:n",
+                "Next ▶",
+                row=2,
+                disabled=page == pages - 1,
+            )
+        )
     return {"embed": embed, "view": view}
 
 
 def routine_embed(routine: Routine, *, title: str | None = None) -> discord.Embed:
     lines = ([routine.note, ""] if routine.note else []) + routine_lines(routine)
-    embed = discord.Embed(title=clip(title or routine_heading(routine), 256),
-                          description=clip("\n".join(lines), 4000), colour=COLOUR_INFO)
-    embed.set_footer(text=f"Total {duration(routine.total_seconds)} "
-                          f"(up to {routine.minutes} min) · tap Start to go move by move")
+    embed = discord.Embed(
+        title=clip(title or routine_heading(routine), 256),
+        description=clip("\n".join(lines), 4000),
+        colour=COLOUR_INFO,
+    )
+    embed.set_footer(
+        text=f"Total {duration(routine.total_seconds)} "
+        f"(up to {routine.minutes} min) · tap Start to go move by move"
+    )
     return embed
 
 
@@ -260,8 +296,9 @@ def _rt(spec: str, minutes: int, step: str, owner: int) -> str:
 
 def routine_view(spec: str, minutes: int, owner: int, *, share: bool) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(button(_rt(spec, minutes, "0", owner), "Start ▶",
-                         style=discord.ButtonStyle.primary))
+    view.add_item(
+        button(_rt(spec, minutes, "0", owner), "Start ▶", style=discord.ButtonStyle.primary)
+    )
     if share:
         view.add_item(button(f"{P}:sh:r:{spec}:{minutes}", "Share in channel"))
     return view
@@ -269,16 +306,23 @@ def routine_view(spec: str, minutes: int, owner: int, *, share: bool) -> discord
 
 def move_message(routine: Routine, index: int, spec: str, owner: int) -> dict[str, Any]:
     move = routine.moves[index]
-    embed = discord.Embed(title=clip(move_heading(routine, index), 256),
-                          description=f"**{move.dose}** (about {duration(move.seconds)})",
-                          colour=COLOUR_INFO)
-    embed.add_field(name="How to", value=clip("\n".join(
-        f"{i}. {step}" for i, step in enumerate(move.steps, start=1)), 1024), inline=False)
+    embed = discord.Embed(
+        title=clip(move_heading(routine, index), 256),
+        description=f"**{move.dose}** (about {duration(move.seconds)})",
+        colour=COLOUR_INFO,
+    )
+    embed.add_field(
+        name="How to",
+        value=clip("\n".join(f"{i}. {step}" for i, step in enumerate(move.steps, start=1)), 1024),
+        inline=False,
+    )
     if move.cues:
-        embed.add_field(name="Cues", value=clip("\n".join(f"• {c}" for c in move.cues), 1024),
-                        inline=False)
-    embed.add_field(name="Take care", value=clip("\n".join(f"• {c}" for c in move.cautions), 1024),
-                    inline=False)
+        embed.add_field(
+            name="Cues", value=clip("\n".join(f"• {c}" for c in move.cues), 1024), inline=False
+        )
+    embed.add_field(
+        name="Take care", value=clip("\n".join(f"• {c}" for c in move.cautions), 1024), inline=False
+    )
     if move.image_url:
         embed.set_thumbnail(url=move.image_url)
     embed.set_footer(text=f"{routine.title} · {duration(routine.total_seconds)} in all")
@@ -287,8 +331,13 @@ def move_message(routine: Routine, index: int, spec: str, owner: int) -> dict[st
     back = "o" if index == 0 else str(index - 1)
     view.add_item(button(_rt(spec, routine.minutes, back, owner), "◀ Back"))
     forward = discord.ButtonStyle.success if last else discord.ButtonStyle.primary
-    view.add_item(button(_rt(spec, routine.minutes, "n" if last else str(index + 1), owner),
-                         "Finish ✓" if last else "Next ▶", style=forward))
+    view.add_item(
+        button(
+            _rt(spec, routine.minutes, "n" if last else str(index + 1), owner),
+            "Finish ✓" if last else "Next ▶",
+            style=forward,
+        )
+    )
     _add_link(view, move)
     return {"embed": _fit(embed), "view": view}
 
@@ -296,9 +345,11 @@ def move_message(routine: Routine, index: int, spec: str, owner: int) -> dict[st
 def done_message(routine: Routine, spec: str, owner: int) -> dict[str, Any]:
     embed = discord.Embed(
         title="Routine done",
-        description=(f"{len(routine.moves)} moves in about {duration(routine.total_seconds)}. "
-                     "Nice work! Stop any move that hurts, and see a professional if pain "
-                     "keeps coming back."),
+        description=(
+            f"{len(routine.moves)} moves in about {duration(routine.total_seconds)}. "
+            "Nice work! Stop any move that hurts, and see a professional if pain "
+            "keeps coming back."
+        ),
         colour=discord.Colour.green(),
     )
     view = discord.ui.View(timeout=None)
@@ -312,8 +363,9 @@ def done_message(routine: Routine, spec: str, owner: int) -> dict[str, Any]:
 
 class Stretches(commands.Cog):
     stretch = app_commands.Group(name="stretch", description="Stretches, routines and reminders")
-    remind = app_commands.Group(name="remind", description="Routine reminders by direct message",
-                                parent=stretch)
+    remind = app_commands.Group(
+        name="remind", description="Routine reminders by direct message", parent=stretch
+    )
 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
@@ -340,63 +392,83 @@ class Stretches(commands.Cog):
     @stretch.command(name="list", description="All stretches, or one body area")
     @app_commands.describe(area="Only this body area")
     @app_commands.choices(area=AREA_CHOICES)
-    async def list_command(self, interaction: discord.Interaction,
-                           area: app_commands.Choice[str] | None = None) -> None:
+    async def list_command(
+        self, interaction: discord.Interaction, area: app_commands.Choice[str] | None = None
+    ) -> None:
         await reply(interaction, **list_message(self.kb, area.value if area else None, 0))
 
     # /stretch show ---------------------------------------------------------------------------
 
     @stretch.command(name="show", description="How to do a stretch, step by step")
     @app_commands.describe(name="Start typing, e.g. couch stretch or psoas")
-    async def show_command(self, interaction: discord.Interaction,
-                           name: app_commands.Range[str, 1, 100]) -> None:
+    async def show_command(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100]
+    ) -> None:
         kb = self.kb
         found = find_stretch(kb, name)
         if found.stretch is not None:
             share = await self.show_share(interaction)
-            await reply(interaction, embed=stretch_embed(kb, found.stretch),
-                        view=stretch_view(found.stretch, share=share))
+            await reply(
+                interaction,
+                embed=stretch_embed(kb, found.stretch),
+                view=stretch_view(found.stretch, share=share),
+            )
             return
         typed = discord.utils.escape_markdown(clip(name.strip(), 40))
         hint = symptom_hint(name)
         prefix = f"{hint}\n\n" if hint else ""
         if not found.suggestions:
-            await refuse(interaction, f"{prefix}I don't know a stretch called “{typed}”. "
-                                      "See them all with /stretch list.")
+            await refuse(
+                interaction,
+                f"{prefix}I don't know a stretch called “{typed}”. "
+                "See them all with /stretch list.",
+            )
             return
         view = discord.ui.View(timeout=None)
         for stretch in found.suggestions:
             view.add_item(stretch_button(stretch))
-        await reply(interaction, view=view,
-                    content=f"{prefix}I don't know “{typed}”. Did you mean one of these?")
+        await reply(
+            interaction,
+            view=view,
+            content=f"{prefix}I don't know “{typed}”. Did you mean one of these?",
+        )
 
     @show_command.autocomplete("name")
-    async def show_autocomplete(self, interaction: discord.Interaction,
-                                current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=label, value=value)
-                for label, value in stretch_choices(self.kb, current[:100])]
+    async def show_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=label, value=value)
+            for label, value in stretch_choices(self.kb, current[:100])
+        ]
 
     # /stretch routine ------------------------------------------------------------------------
 
     @stretch.command(name="routine", description="A routine that fits your time")
     @app_commands.describe(minutes="How long you have (5 to 30 minutes)", focus="What it is for")
     @app_commands.choices(focus=FOCUS_CHOICES)
-    async def routine_command(self, interaction: discord.Interaction,
-                              minutes: Minutes,
-                              focus: app_commands.Choice[str]) -> None:
-        await self.send_routine(interaction, RoutineSpec(focus=focus.value), minutes,
-                                interaction.user.id)
+    async def routine_command(
+        self, interaction: discord.Interaction, minutes: Minutes, focus: app_commands.Choice[str]
+    ) -> None:
+        await self.send_routine(
+            interaction, RoutineSpec(focus=focus.value), minutes, interaction.user.id
+        )
 
-    async def send_routine(self, interaction: discord.Interaction, spec: RoutineSpec,
-                           minutes: int, owner: int) -> None:
+    async def send_routine(
+        self, interaction: discord.Interaction, spec: RoutineSpec, minutes: int, owner: int
+    ) -> None:
         try:
             routine = spec.build(self.kb, minutes)
         except RoutineError as exc:
             await refuse(interaction, f"I couldn't make that routine: {exc}")
             return
-        await reply(interaction, embed=routine_embed(routine),
-                    view=routine_view(spec.encode(), minutes, owner,
-                                      share=await self.show_share(interaction)))
+        await reply(
+            interaction,
+            embed=routine_embed(routine),
+            view=routine_view(
+                spec.encode(), minutes, owner, share=await self.show_share(interaction)
+            ),
+        )
 
     # /stretch remind -------------------------------------------------------------------------
 
@@ -409,19 +481,25 @@ class Stretches(commands.Cog):
         minutes="How long (5 to 30 minutes, default 10)",
     )
     @app_commands.choices(routine=FOCUS_CHOICES)
-    async def remind_set(self, interaction: discord.Interaction,
-                         time: app_commands.Range[str, 1, 10],
-                         days: app_commands.Range[str, 1, 60],
-                         routine: app_commands.Choice[str],
-                         timezone: app_commands.Range[str, 1, 64] | None = None,
-                         minutes: Minutes = DEFAULT_MINUTES) -> None:
+    async def remind_set(
+        self,
+        interaction: discord.Interaction,
+        time: app_commands.Range[str, 1, 10],
+        days: app_commands.Range[str, 1, 60],
+        routine: app_commands.Choice[str],
+        timezone: app_commands.Range[str, 1, 64] | None = None,
+        minutes: Minutes = DEFAULT_MINUTES,
+    ) -> None:
         user_id = interaction.user.id
         try:
             at, day_set = parse_time(time), parse_days(days)
             zone_name = timezone or await self._known_timezone(user_id)
             if zone_name is None:
-                await refuse(interaction, "Please add your timezone (start typing your city), "
-                                          "so the reminder comes at your local time.")
+                await refuse(
+                    interaction,
+                    "Please add your timezone (start typing your city), "
+                    "so the reminder comes at your local time.",
+                )
                 return
             zone = parse_timezone(zone_name)
         except ScheduleError as exc:
@@ -433,32 +511,43 @@ class Stretches(commands.Cog):
         next_due = next_occurrence(at, day_set, zone, discord.utils.utcnow())
         try:
             await self.store.set_reminder(
-                user_id=user_id, guild_id=interaction.guild_id, focus=routine.value,
-                minutes=minutes, local_time=format_time(at), days=sorted(day_set),
-                timezone=zone.key, next_due_utc=next_due,
+                user_id=user_id,
+                guild_id=interaction.guild_id,
+                focus=routine.value,
+                minutes=minutes,
+                local_time=format_time(at),
+                days=sorted(day_set),
+                timezone=zone.key,
+                next_due_utc=next_due,
             )
         except StoreUnavailable:
             await refuse(interaction, STORE_DOWN)
             return
-        await reply(interaction, content=(
-            f"Reminder set: **{routine.name}** ({minutes} min) at {format_time(at)} "
-            f"{describe_days(day_set)}, {zone.key} time.\n"
-            f"Next one: <t:{int(next_due.timestamp())}:F>.\n"
-            "It comes by direct message, so keep DMs from this server open. "
-            "Stop with /stretch remind off."
-        ))
+        await reply(
+            interaction,
+            content=(
+                f"Reminder set: **{routine.name}** ({minutes} min) at {format_time(at)} "
+                f"{describe_days(day_set)}, {zone.key} time.\n"
+                f"Next one: <t:{int(next_due.timestamp())}:F>.\n"
+                "It comes by direct message, so keep DMs from this server open. "
+                "Stop with /stretch remind off."
+            ),
+        )
 
     @remind_set.autocomplete("timezone")
-    async def timezone_autocomplete(self, interaction: discord.Interaction,
-                                    current: str) -> list[app_commands.Choice[str]]:
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=name, value=name) for name in timezone_choices(current)]
 
     @remind_set.autocomplete("days")
-    async def days_autocomplete(self, interaction: discord.Interaction,
-                                current: str) -> list[app_commands.Choice[str]]:
+    async def days_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         typed = current.strip().casefold()
-        offered = [d for d in DAY_SUGGESTIONS if d.startswith(typed)] if typed else list(
-            DAY_SUGGESTIONS)
+        offered = (
+            [d for d in DAY_SUGGESTIONS if d.startswith(typed)] if typed else list(DAY_SUGGESTIONS)
+        )
         try:
             if typed:
                 offered.insert(0, format_days(parse_days(typed)))
@@ -476,8 +565,7 @@ class Stretches(commands.Cog):
         except StoreUnavailable:
             await refuse(interaction, STORE_DOWN)
             return
-        text = ("You had no stretch reminder." if removed == 0
-                else "Your stretch reminder is off.")
+        text = "You had no stretch reminder." if removed == 0 else "Your stretch reminder is off."
         await reply(interaction, content=text)
 
     @remind.command(name="list", description="See your stretch reminder")
@@ -488,12 +576,16 @@ class Stretches(commands.Cog):
             await refuse(interaction, STORE_DOWN)
             return
         if not reminders:
-            await reply(interaction, content="You have no stretch reminders. "
-                                             "Set one with /stretch remind set.")
+            await reply(
+                interaction,
+                content="You have no stretch reminders. Set one with /stretch remind set.",
+            )
             return
         lines = [self._reminder_line(r) for r in reminders]
-        await reply(interaction, content="Your reminder:\n" + "\n".join(lines) +
-                    "\nStop it with /stretch remind off.")
+        await reply(
+            interaction,
+            content="Your reminder:\n" + "\n".join(lines) + "\nStop it with /stretch remind off.",
+        )
 
     @staticmethod
     def _reminder_line(reminder: Any) -> str:
@@ -502,11 +594,15 @@ class Stretches(commands.Cog):
             days = describe_days(_days_of(reminder.days))
         except ScheduleError:
             days = "on some days"
-        line = (f"• {label} ({reminder.minutes} min) at {reminder.local_time} {days}, "
-                f"{reminder.timezone} time")
+        line = (
+            f"• {label} ({reminder.minutes} min) at {reminder.local_time} {days}, "
+            f"{reminder.timezone} time"
+        )
         if reminder.failure_reason or not reminder.enabled:
-            line += ("\n  Paused: I could not send you a DM. Allow DMs from this server, "
-                     "then set the reminder again.")
+            line += (
+                "\n  Paused: I could not send you a DM. Allow DMs from this server, "
+                "then set the reminder again."
+            )
         return line
 
     async def _known_timezone(self, user_id: int) -> str | None:
@@ -534,16 +630,21 @@ class Stretches(commands.Cog):
             await refuse(interaction, GONE)
             return
         stretch = kb.stretch(match["id"])
-        await reply(interaction, embed=stretch_embed(kb, stretch),
-                    view=stretch_view(stretch, share=await self.show_share(interaction)))
+        await reply(
+            interaction,
+            embed=stretch_embed(kb, stretch),
+            view=stretch_view(stretch, share=await self.show_share(interaction)),
+        )
 
     async def _list(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         area = match["area"]
         if area != "all" and area not in AREA_LABELS:
             await refuse(interaction, INVALID)
             return
-        await update(interaction, **list_message(self.kb, None if area == "all" else area,
-                                                 int(match["page"])))
+        await update(
+            interaction,
+            **list_message(self.kb, None if area == "all" else area, int(match["page"])),
+        )
 
     def _spec(self, match: re.Match[str]) -> tuple[RoutineSpec, int]:
         minutes = int(match["minutes"])
@@ -582,9 +683,11 @@ class Stretches(commands.Cog):
         _, minutes, routine = built
         step, code = match["step"], match["spec"]
         if step == "o":
-            await update(interaction, embed=routine_embed(routine),
-                         view=routine_view(code, minutes, owner,
-                                           share=await self.show_share(interaction)))
+            await update(
+                interaction,
+                embed=routine_embed(routine),
+                view=routine_view(code, minutes, owner, share=await self.show_share(interaction)),
+            )
         elif step == "n":
             await update(interaction, **done_message(routine, code, owner))
         elif int(step) < len(routine.moves):
@@ -653,9 +756,13 @@ class Stretches(commands.Cog):
         view = discord.ui.View(timeout=None)
         view.add_item(button(f"{P}:show:{stretch.id}", "Open for me"))
         _add_link(view, stretch)
-        await reply(interaction, ephemeral=False,
-                    content=f"{interaction.user.mention} shared a stretch:",
-                    embed=stretch_embed(kb, stretch), view=view)
+        await reply(
+            interaction,
+            ephemeral=False,
+            content=f"{interaction.user.mention} shared a stretch:",
+            embed=stretch_embed(kb, stretch),
+            view=view,
+        )
 
     async def _share_routine(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         built = await self._routine_or_refuse(interaction, match)
@@ -666,12 +773,21 @@ class Stretches(commands.Cog):
             return
         view = discord.ui.View(timeout=None)
         if spec.focus is not None:  # a triage-based spec would reveal the member's results
-            view.add_item(button(f"{P}:rn:{match['spec']}:{minutes}:any", "Do this routine",
-                                 style=discord.ButtonStyle.primary))
+            view.add_item(
+                button(
+                    f"{P}:rn:{match['spec']}:{minutes}:any",
+                    "Do this routine",
+                    style=discord.ButtonStyle.primary,
+                )
+            )
         title = None if spec.focus else f"Stretch routine · {duration(routine.total_seconds)}"
-        await reply(interaction, ephemeral=False,
-                    content=f"{interaction.user.mention} shared a routine:",
-                    embed=routine_embed(routine, title=title), view=view)
+        await reply(
+            interaction,
+            ephemeral=False,
+            content=f"{interaction.user.mention} shared a routine:",
+            embed=routine_embed(routine, title=title),
+            view=view,
+        )
 
     async def _off(self, interaction: discord.Interaction, match: re.Match[str]) -> None:
         owner = await self._check_owner(interaction, match["owner"])
@@ -728,8 +844,11 @@ class Stretches(commands.Cog):
             await self.store.reminder_sent(reminder.id, next_due)
             if focus not in self._focus_without_moves:
                 self._focus_without_moves.add(focus)
-                log.warning("no routine for focus %s in the current knowledge; its reminders "
-                            "are skipped until the knowledge has moves for it", focus)
+                log.warning(
+                    "no routine for focus %s in the current knowledge; its reminders "
+                    "are skipped until the knowledge has moves for it",
+                    focus,
+                )
             return 0
         self._focus_without_moves.discard(focus)
         owner = int(reminder.user_id)
@@ -737,8 +856,9 @@ class Stretches(commands.Cog):
         view.add_item(button(f"{P}:off:{to_base36(owner)}", "Stop reminders"))
         try:
             channel = await self.bot.create_dm(discord.Object(id=owner))
-            await channel.send(content="Time for your stretch routine.",
-                               embed=routine_embed(routine), view=view)
+            await channel.send(
+                content="Time for your stretch routine.", embed=routine_embed(routine), view=view
+            )
         except discord.Forbidden:
             await self.store.reminder_failed(reminder.id, "direct messages closed")
             log.info("a reminder DM was refused (DMs closed); it will not be retried")

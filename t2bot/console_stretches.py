@@ -83,8 +83,11 @@ def _show(kb: Knowledge, ask: Callable[[str], str], write: Write) -> None:
     if not found.suggestions:
         write("I don't know that stretch. Choose 1 to see the list.")
         return
-    write("Did you mean:\n" + _numbered([s.name for s in found.suggestions]) +
-          "\nType a number, or Enter to go back.")
+    write(
+        "Did you mean:\n"
+        + _numbered([s.name for s in found.suggestions])
+        + "\nType a number, or Enter to go back."
+    )
     index = _pick(ask("> "), len(found.suggestions))
     if index is not None:
         write(stretch_text(kb, found.suggestions[index]))

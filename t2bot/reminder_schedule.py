@@ -22,9 +22,15 @@ ALL_DAYS = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
 WEEKEND = frozenset({5, 6})
 _GROUPS = {
-    "daily": ALL_DAYS, "everyday": ALL_DAYS, "every day": ALL_DAYS, "all": ALL_DAYS,
-    "weekdays": WEEKDAYS, "weekday": WEEKDAYS, "workdays": WEEKDAYS,
-    "weekends": WEEKEND, "weekend": WEEKEND,
+    "daily": ALL_DAYS,
+    "everyday": ALL_DAYS,
+    "every day": ALL_DAYS,
+    "all": ALL_DAYS,
+    "weekdays": WEEKDAYS,
+    "weekday": WEEKDAYS,
+    "workdays": WEEKDAYS,
+    "weekends": WEEKEND,
+    "weekend": WEEKEND,
 }
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 MAX_CHOICES = 25
@@ -130,14 +136,27 @@ def timezone_choices(typed: str, limit: int = MAX_CHOICES) -> list[str]:
     names = _zone_names()
     query = typed.strip().replace(" ", "_").casefold()
     if not query:
-        popular = ("UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York",
-                   "America/Chicago", "America/Denver", "America/Los_Angeles", "Australia/Sydney",
-                   "Pacific/Auckland")
+        popular = (
+            "UTC",
+            "Europe/London",
+            "Europe/Berlin",
+            "Europe/Paris",
+            "America/New_York",
+            "America/Chicago",
+            "America/Denver",
+            "America/Los_Angeles",
+            "Australia/Sydney",
+            "Pacific/Auckland",
+        )
         return list(popular[:limit])
-    starts = [n for n in names if n.casefold().startswith(query)
-              or n.casefold().split("/")[-1].startswith(query)]
-    rest = process.extract(query, [n.casefold() for n in names], scorer=fuzz.WRatio,
-                           limit=limit * 2, score_cutoff=60)
+    starts = [
+        n
+        for n in names
+        if n.casefold().startswith(query) or n.casefold().split("/")[-1].startswith(query)
+    ]
+    rest = process.extract(
+        query, [n.casefold() for n in names], scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60
+    )
     out = list(dict.fromkeys(starts + [names[index] for _, _, index in rest]))
     return out[:limit]
 

@@ -103,10 +103,23 @@ def index_for(knowledge: Knowledge) -> StretchIndex:
 
 #: Words that name a symptom or condition rather than a stretch: such a search gets a pointer to
 #: care (and /backpain) before any suggestion.
-SYMPTOM_WORDS = ("sciatica", "numb", "tingl", "pins and needles", "shooting", "disc", "slipped",
-                 "herniat", "nerve", "weakness", "burning")
-SYMPTOM_HINT = ("Pain, numbness or tingling that runs down the leg, or weakness, is worth checking "
-                "with a physio or doctor before stretching it. /backpain runs a private check.")
+SYMPTOM_WORDS = (
+    "sciatica",
+    "numb",
+    "tingl",
+    "pins and needles",
+    "shooting",
+    "disc",
+    "slipped",
+    "herniat",
+    "nerve",
+    "weakness",
+    "burning",
+)
+SYMPTOM_HINT = (
+    "Pain, numbness or tingling that runs down the leg, or weakness, is worth checking "
+    "with a physio or doctor before stretching it. /backpain runs a private check."
+)
 
 
 def symptom_hint(query: str) -> str | None:

@@ -25,8 +25,10 @@ def postgres_url() -> str:
     """The test server's URL; fails in CI, skips elsewhere, if it is not set."""
     url = os.environ.get(POSTGRES_ENV, "").strip()
     if not url:
-        message = (f"{POSTGRES_ENV} is not set: run the tests through .ci/run (it starts "
-                   "PostgreSQL) or point it at an empty test database")
+        message = (
+            f"{POSTGRES_ENV} is not set: run the tests through .ci/run (it starts "
+            "PostgreSQL) or point it at an empty test database"
+        )
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)

@@ -137,10 +137,17 @@ def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[
             tree = yaml.compose(text, Loader=yaml.SafeLoader)
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            problems.append(Problem(name, line, "", (
-                "this line has characters that are not UTF-8: save the file as UTF-8 "
-                "(in most editors: Save with encoding > UTF-8)"
-            )))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "",
+                    (
+                        "this line has characters that are not UTF-8: save the file as UTF-8 "
+                        "(in most editors: Save with encoding > UTF-8)"
+                    ),
+                )
+            )
             continue
         except OSError as exc:
             problems.append(Problem(name, None, "", f"cannot read the file: {exc}"))
@@ -232,10 +239,17 @@ def load_knowledge(folder: str | Path) -> Knowledge:
     merged = _read_files(folder, problems, smap)
     for section in REQUIRED_LISTS:
         if not problems and not merged.get(section):  # (a file that failed to parse may hold it)
-            problems.append(Problem(str(folder), None, section, (
-                "no items found: this section is missing or empty (was a file removed or "
-                "renamed? Each section lives in a .yaml file in this folder)"
-            )))
+            problems.append(
+                Problem(
+                    str(folder),
+                    None,
+                    section,
+                    (
+                        "no items found: this section is missing or empty (was a file removed or "
+                        "renamed? Each section lives in a .yaml file in this folder)"
+                    ),
+                )
+            )
     if problems:
         raise KnowledgeError(problems)
     try:
@@ -266,7 +280,7 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     if kind == "string_type" and isinstance(error.get("input"), bool | int | float):
         return (
             f"must be text, but YAML read {error['input']!r}: put it in quotes "
-            "(for example label: \"Yes\")"
+            '(for example label: "Yes")'
         )
     if "input" in error and not isinstance(error["input"], dict | list):
         message += f" (got {error['input']!r})"

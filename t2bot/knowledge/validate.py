@@ -44,9 +44,12 @@ def _focus_coverage(kb: Knowledge) -> Iterator[Problem]:
     for focus in FOCUSES:
         count = sum(focus in stretch.focus for stretch in kb.stretches)
         if count < MIN_MOVES_PER_FOCUS:
-            yield ("stretches",), (
-                f"only {count} move(s) have focus '{focus}'; routines need at least "
-                f"{MIN_MOVES_PER_FOCUS}: add '{focus}' to the focus list of more stretches"
+            yield (
+                ("stretches",),
+                (
+                    f"only {count} move(s) have focus '{focus}'; routines need at least "
+                    f"{MIN_MOVES_PER_FOCUS}: add '{focus}' to the focus list of more stretches"
+                ),
             )
 
 

@@ -1,9 +1,9 @@
 """Storage: what members chose to keep and the servers' settings (sqlmodel; SQLite or PostgreSQL).
 
-    store = Store("sqlite:///data/t2bot.sqlite3", retention_days=180)
-    await store.start()          # creates the file, applies the migrations
-    await store.save_result(...) # every method runs in a worker thread; may raise StoreUnavailable
-    await store.close()
+store = Store("sqlite:///data/t2bot.sqlite3", retention_days=180)
+await store.start()          # creates the file, applies the migrations
+await store.save_result(...) # every method runs in a worker thread; may raise StoreUnavailable
+await store.close()
 """
 
 from t2bot.storage.engine import StoreConfigError

@@ -31,8 +31,9 @@ from t2bot.storage.store import Store, StoreUnavailable
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m t2bot.storage",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m t2bot.storage", description=__doc__.split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="action", required=True)
     up = sub.add_parser("upgrade", help="apply migrations")
     up.add_argument("revision", nargs="?", default="head")
@@ -67,15 +68,20 @@ def main(argv: list[str] | None = None) -> int:
             migrate.downgrade(engine, args.revision)
             print(f"{shown}: at revision {migrate.current_revision(engine)}")
         elif args.action == "current":
-            print(f"{shown}: at revision {migrate.current_revision(engine) or '(empty)'}; "
-                  f"newest is {migrate.head_revision()}")
+            print(
+                f"{shown}: at revision {migrate.current_revision(engine) or '(empty)'}; "
+                f"newest is {migrate.head_revision()}"
+            )
         else:
             with engine.connect() as connection:
-                command.revision(migrate.alembic_config(connection), message=args.message,
-                                 autogenerate=True)
+                command.revision(
+                    migrate.alembic_config(connection), message=args.message, autogenerate=True
+                )
     except Exception as exc:  # a CLI: say what failed, no traceback wall
-        print(f"Failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-              file=sys.stderr)
+        print(
+            f"Failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+            file=sys.stderr,
+        )
         return 1
     finally:
         engine.dispose()

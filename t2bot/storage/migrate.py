@@ -66,8 +66,9 @@ def _run(engine: sa.Engine, action: Callable[[Config], None]) -> None:
         finally:
             if postgres:
                 connection.rollback()
-                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"),
-                                   {"key": ADVISORY_LOCK_KEY})
+                connection.execute(
+                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
                 connection.exec_driver_sql("RESET lock_timeout")
                 connection.exec_driver_sql("RESET statement_timeout")
                 connection.commit()

@@ -68,8 +68,9 @@ class GuildSettingsRow(SQLModel, table=True):
 
     __tablename__ = "guild_settings"
 
-    guild_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={
-        "autoincrement": False})
+    guild_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     emergency_number: str | None = Field(default=None, max_length=100)
     retention_days: int | None = None
     allow_sharing: bool = True  # stretch cards and routines only; triage results are never shared
@@ -108,8 +109,9 @@ class FollowUpRow(SQLModel, table=True):
 
     __tablename__ = "followup"
 
-    user_id: int = Field(sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={
-        "autoincrement": False})
+    user_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     guild_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     due_utc: datetime = Field(sa_type=UTCDateTime, index=True)
     created_utc: datetime = Field(sa_type=UTCDateTime)

@@ -91,8 +91,9 @@ class Store:
         if path is not None:
             prepare_sqlite_file(path)
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(max_workers=self._workers,
-                                                thread_name_prefix="t2store")
+            self._executor = ThreadPoolExecutor(
+                max_workers=self._workers, thread_name_prefix="t2store"
+            )
         self._started = True
         try:
             await self._run(migrate.upgrade, self._engine)
@@ -112,9 +113,16 @@ class Store:
 
     # ------------------------------------------------------------------ saved results
 
-    async def save_result(self, *, user_id: int, guild_id: int | None, urgency: str | None,
-                          contributor_ids: list[str], tip_ids: list[str],
-                          knowledge_version: str) -> SavedResult:
+    async def save_result(
+        self,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        urgency: str | None,
+        contributor_ids: list[str],
+        tip_ids: list[str],
+        knowledge_version: str,
+    ) -> SavedResult:
         """Keep a finished check for the member: ids, urgency and today's date; no free text."""
         if urgency is not None:
             _check_id(urgency, "urgency")
@@ -122,9 +130,15 @@ class Store:
         tips = _check_ids(tip_ids, "tip_ids")
         if not 0 < len(knowledge_version) <= 64:
             raise ValueError("knowledge_version must be 1 to 64 characters")
-        row = SavedResultRow(user_id=user_id, guild_id=guild_id, urgency=urgency,
-                             contributor_ids=contributors, tip_ids=tips,
-                             knowledge_version=knowledge_version, saved_utc=utc_now())
+        row = SavedResultRow(
+            user_id=user_id,
+            guild_id=guild_id,
+            urgency=urgency,
+            contributor_ids=contributors,
+            tip_ids=tips,
+            knowledge_version=knowledge_version,
+            saved_utc=utc_now(),
+        )
 
         def work(session: Session) -> SavedResult:
             session.add(row)
@@ -138,9 +152,12 @@ class Store:
         """The member's saved results, newest first."""
 
         def work(session: Session) -> list[SavedResult]:
-            query = (select(SavedResultRow).where(SavedResultRow.user_id == user_id)
-                     .order_by(col(SavedResultRow.saved_utc).desc(), col(SavedResultRow.id).desc())
-                     .limit(max(0, limit)))
+            query = (
+                select(SavedResultRow)
+                .where(SavedResultRow.user_id == user_id)
+                .order_by(col(SavedResultRow.saved_utc).desc(), col(SavedResultRow.id).desc())
+                .limit(max(0, limit))
+            )
             return [_saved(row) for row in session.exec(query)]
 
         return await self._read(work)
@@ -150,22 +167,31 @@ class Store:
         now = now or utc_now()
 
         def work(session: Session) -> int:
-            custom = dict(session.exec(
-                select(GuildSettingsRow.guild_id, GuildSettingsRow.retention_days)
-                .where(col(GuildSettingsRow.retention_days).is_not(None))
-            ).all())
+            custom = dict(
+                session.exec(
+                    select(GuildSettingsRow.guild_id, GuildSettingsRow.retention_days).where(
+                        col(GuildSettingsRow.retention_days).is_not(None)
+                    )
+                ).all()
+            )
             removed = 0
             for guild_id, days in custom.items():
-                removed += session.exec(delete(SavedResultRow).where(
-                    SavedResultRow.guild_id == guild_id,
-                    col(SavedResultRow.saved_utc) < now - timedelta(days=days),
-                )).rowcount
-            default_scope = sa.or_(col(SavedResultRow.guild_id).is_(None),
-                                   col(SavedResultRow.guild_id).not_in(list(custom)))
-            removed += session.exec(delete(SavedResultRow).where(
-                default_scope,
-                col(SavedResultRow.saved_utc) < now - timedelta(days=self.retention_days),
-            )).rowcount
+                removed += session.exec(
+                    delete(SavedResultRow).where(
+                        SavedResultRow.guild_id == guild_id,
+                        col(SavedResultRow.saved_utc) < now - timedelta(days=days),
+                    )
+                ).rowcount
+            default_scope = sa.or_(
+                col(SavedResultRow.guild_id).is_(None),
+                col(SavedResultRow.guild_id).not_in(list(custom)),
+            )
+            removed += session.exec(
+                delete(SavedResultRow).where(
+                    default_scope,
+                    col(SavedResultRow.saved_utc) < now - timedelta(days=self.retention_days),
+                )
+            ).rowcount
             return removed
 
         removed = await self._write(work)
@@ -190,9 +216,11 @@ class Store:
                 "format": "t2bot-member-export/1",
                 "exported_utc": utc_now().isoformat(),
                 "user_id": str(user_id),
-                "about": ("Everything the T2 bot stores about you: results you saved (ids of "
-                          "contributors and tips, urgency, date), your stretch reminder and your "
-                          "follow-up opt-in. Your answers, messages and name are never stored."),
+                "about": (
+                    "Everything the T2 bot stores about you: results you saved (ids of "
+                    "contributors and tips, urgency, date), your stretch reminder and your "
+                    "follow-up opt-in. Your answers, messages and name are never stored."
+                ),
                 "tables": tables,
             }
 
@@ -238,14 +266,27 @@ class Store:
     def _guild(self, guild_id: int, row: GuildSettingsRow | None) -> GuildSettings:
         if row is None:
             return GuildSettings(guild_id, None, self.retention_days, DEFAULT_ALLOW_SHARING)
-        return GuildSettings(guild_id, row.emergency_number,
-                             row.retention_days or self.retention_days, row.allow_sharing)
+        return GuildSettings(
+            guild_id,
+            row.emergency_number,
+            row.retention_days or self.retention_days,
+            row.allow_sharing,
+        )
 
     # ------------------------------------------------------------------ reminders
 
-    async def set_reminder(self, *, user_id: int, guild_id: int | None, focus: str, minutes: int,
-                           local_time: str, days: list[int], timezone: str,
-                           next_due_utc: datetime) -> Reminder:
+    async def set_reminder(
+        self,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        focus: str,
+        minutes: int,
+        local_time: str,
+        days: list[int],
+        timezone: str,
+        next_due_utc: datetime,
+    ) -> Reminder:
         """Store the member's reminder, replacing the one they had (one per member)."""
         _check_id(focus, "focus")
         if not 1 <= minutes <= 180:
@@ -260,9 +301,17 @@ class Store:
 
         def work(session: Session) -> Reminder:
             session.exec(delete(ReminderRow).where(ReminderRow.user_id == user_id))
-            row = ReminderRow(user_id=user_id, guild_id=guild_id, focus=focus, minutes=minutes,
-                              local_time=local_time, days=clean_days, timezone=timezone,
-                              next_due_utc=next_due_utc, created_utc=utc_now())
+            row = ReminderRow(
+                user_id=user_id,
+                guild_id=guild_id,
+                focus=focus,
+                minutes=minutes,
+                local_time=local_time,
+                days=clean_days,
+                timezone=timezone,
+                next_due_utc=next_due_utc,
+                created_utc=utc_now(),
+            )
             session.add(row)
             session.flush()
             return _reminder(row)
@@ -282,8 +331,9 @@ class Store:
 
         return await self._write(work)
 
-    async def claim_due_reminders(self, now_utc: datetime, *, worker: str,
-                                  lease_seconds: int = 300, limit: int = 50) -> list[Reminder]:
+    async def claim_due_reminders(
+        self, now_utc: datetime, *, worker: str, lease_seconds: int = 300, limit: int = 50
+    ) -> list[Reminder]:
         """Claim reminders due at ``now_utc`` for ``worker``: each due reminder goes to exactly
         one worker, also across processes. Call ``reminder_sent`` or ``reminder_failed`` for
         each; a claim not settled within ``lease_seconds`` (crashed worker) can be claimed again.
@@ -296,10 +346,14 @@ class Store:
         def work(session: Session) -> list[Reminder]:
             query = (
                 select(ReminderRow)
-                .where(col(ReminderRow.enabled).is_(True),
-                       col(ReminderRow.next_due_utc) <= now_utc,
-                       sa.or_(col(ReminderRow.lease_until_utc).is_(None),
-                              col(ReminderRow.lease_until_utc) <= now_utc))
+                .where(
+                    col(ReminderRow.enabled).is_(True),
+                    col(ReminderRow.next_due_utc) <= now_utc,
+                    sa.or_(
+                        col(ReminderRow.lease_until_utc).is_(None),
+                        col(ReminderRow.lease_until_utc) <= now_utc,
+                    ),
+                )
                 .order_by(col(ReminderRow.next_due_utc), col(ReminderRow.id))
                 .limit(limit)
                 # PostgreSQL: rows another worker is claiming right now are skipped, not waited
@@ -318,21 +372,30 @@ class Store:
     async def reminder_sent(self, reminder_id: int, next_due_utc: datetime) -> None:
         """The reminder was delivered: schedule the next one and release the claim."""
         _check_aware(next_due_utc, "next_due_utc")
-        values = {"next_due_utc": next_due_utc, "last_sent_utc": utc_now(), "claimed_by": None,
-                  "lease_until_utc": None}
+        values = {
+            "next_due_utc": next_due_utc,
+            "last_sent_utc": utc_now(),
+            "claimed_by": None,
+            "lease_until_utc": None,
+        }
         await self._update_reminder(reminder_id, values)
 
     async def reminder_failed(self, reminder_id: int, reason: str) -> None:
         """The reminder cannot be delivered (e.g. DMs closed): switch it off and keep why, so
         it is reported once instead of retried forever."""
-        values = {"enabled": False, "failure_reason": reason.strip()[:200] or "failed",
-                  "claimed_by": None, "lease_until_utc": None}
+        values = {
+            "enabled": False,
+            "failure_reason": reason.strip()[:200] or "failed",
+            "claimed_by": None,
+            "lease_until_utc": None,
+        }
         await self._update_reminder(reminder_id, values)
 
     async def _update_reminder(self, reminder_id: int, values: dict[str, Any]) -> None:
         def work(session: Session) -> None:
-            session.exec(sa.update(ReminderRow).where(col(ReminderRow.id) == reminder_id)
-                         .values(**values))
+            session.exec(
+                sa.update(ReminderRow).where(col(ReminderRow.id) == reminder_id).values(**values)
+            )
 
         await self._write(work)
 
@@ -344,8 +407,11 @@ class Store:
 
         def work(session: Session) -> None:
             session.exec(delete(FollowUpRow).where(FollowUpRow.user_id == user_id))
-            session.add(FollowUpRow(user_id=user_id, guild_id=guild_id, due_utc=due_utc,
-                                    created_utc=utc_now()))
+            session.add(
+                FollowUpRow(
+                    user_id=user_id, guild_id=guild_id, due_utc=due_utc, created_utc=utc_now()
+                )
+            )
 
         await self._write(work, retry_conflict=True)
 
@@ -368,9 +434,13 @@ class Store:
         _check_aware(now_utc, "now_utc")
 
         def work(session: Session) -> list[FollowUp]:
-            query = (select(FollowUpRow).where(col(FollowUpRow.due_utc) <= now_utc)
-                     .order_by(col(FollowUpRow.due_utc)).limit(limit)
-                     .with_for_update(skip_locked=True))
+            query = (
+                select(FollowUpRow)
+                .where(col(FollowUpRow.due_utc) <= now_utc)
+                .order_by(col(FollowUpRow.due_utc))
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
             rows = list(session.exec(query))
             taken = [_followup(row) for row in rows]
             for row in rows:
@@ -420,8 +490,11 @@ class Store:
             return
         self._down = True
         self._warned_at = time.monotonic()
-        log.warning("database unavailable (%s): %s; members are told to try again",
-                    self.dialect, _reason(exc))
+        log.warning(
+            "database unavailable (%s): %s; members are told to try again",
+            self.dialect,
+            _reason(exc),
+        )
 
 
 def _is_unavailable(exc: Exception) -> bool:
@@ -446,27 +519,54 @@ def _reason(exc: BaseException) -> str:
 
 def _trim_history(session: Session, user_id: int) -> None:
     """Keep a member's newest ``MAX_SAVED_PER_MEMBER`` results."""
-    keep = (select(SavedResultRow.id).where(SavedResultRow.user_id == user_id)
-            .order_by(col(SavedResultRow.saved_utc).desc(), col(SavedResultRow.id).desc())
-            .limit(MAX_SAVED_PER_MEMBER))
+    keep = (
+        select(SavedResultRow.id)
+        .where(SavedResultRow.user_id == user_id)
+        .order_by(col(SavedResultRow.saved_utc).desc(), col(SavedResultRow.id).desc())
+        .limit(MAX_SAVED_PER_MEMBER)
+    )
     kept = list(session.exec(keep))
     if len(kept) == MAX_SAVED_PER_MEMBER:
-        session.exec(delete(SavedResultRow).where(SavedResultRow.user_id == user_id,
-                                                  col(SavedResultRow.id).not_in(kept)))
+        session.exec(
+            delete(SavedResultRow).where(
+                SavedResultRow.user_id == user_id, col(SavedResultRow.id).not_in(kept)
+            )
+        )
 
 
 def _saved(row: SavedResultRow) -> SavedResult:
     assert row.id is not None
-    return SavedResult(row.id, row.user_id, row.guild_id, row.urgency, tuple(row.contributor_ids),
-                       tuple(row.tip_ids), row.knowledge_version, row.saved_utc)
+    return SavedResult(
+        row.id,
+        row.user_id,
+        row.guild_id,
+        row.urgency,
+        tuple(row.contributor_ids),
+        tuple(row.tip_ids),
+        row.knowledge_version,
+        row.saved_utc,
+    )
 
 
 def _reminder(row: ReminderRow) -> Reminder:
     assert row.id is not None
-    return Reminder(row.id, row.user_id, row.guild_id, row.focus, row.minutes, row.local_time,
-                    tuple(row.days), row.timezone, row.next_due_utc, row.enabled,
-                    row.failure_reason, row.last_sent_utc, row.created_utc, row.claimed_by,
-                    row.lease_until_utc)
+    return Reminder(
+        row.id,
+        row.user_id,
+        row.guild_id,
+        row.focus,
+        row.minutes,
+        row.local_time,
+        tuple(row.days),
+        row.timezone,
+        row.next_due_utc,
+        row.enabled,
+        row.failure_reason,
+        row.last_sent_utc,
+        row.created_utc,
+        row.claimed_by,
+        row.lease_until_utc,
+    )
 
 
 def _followup(row: FollowUpRow) -> FollowUp:
@@ -524,8 +624,11 @@ def _check_guild_changes(changes: dict[str, Any]) -> dict[str, Any]:
         values["emergency_number"] = number or None
     if "retention_days" in values:
         days = values["retention_days"]
-        if days is not None and (isinstance(days, bool) or not isinstance(days, int)
-                                 or not RETENTION_RANGE[0] <= days <= RETENTION_RANGE[1]):
+        if days is not None and (
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or not RETENTION_RANGE[0] <= days <= RETENTION_RANGE[1]
+        ):
             raise ValueError("retention must be between 1 and 3650 days")
     if "allow_sharing" in values and not isinstance(values["allow_sharing"], bool):
         raise ValueError("allow_sharing must be true or false")

@@ -22,8 +22,13 @@ from t2bot.knowledge import Knowledge, load_knowledge
 from tests.loopback import ROOT, BotProcess, FakeDiscord
 from tests.loopback.harness import fresh_bot, plain, serve_fake
 
-CRASH_MARKERS = ("Traceback (most recent call last)", "Ignoring exception", "Task exception was "
-                 "never retrieved", "Unclosed client session", "T2-LOOPBACK-BLOCKED")
+CRASH_MARKERS = (
+    "Traceback (most recent call last)",
+    "Ignoring exception",
+    "Task exception was never retrieved",
+    "Unclosed client session",
+    "T2-LOOPBACK-BLOCKED",
+)
 
 
 _FAILED = pytest.StashKey[bool]()
@@ -42,7 +47,8 @@ def pytest_runtest_makereport(
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "expect_errors: the test provokes failures the bot may log with a traceback")
+        "markers", "expect_errors: the test provokes failures the bot may log with a traceback"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +73,11 @@ def _wire_checks(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     fake: FakeDiscord = request.getfixturevalue("fake")
-    bots: list[BotProcess] = [request.getfixturevalue(name) for name in request.fixturenames
-                              if name == "bot" or name.startswith("bot_")]
+    bots: list[BotProcess] = [
+        request.getfixturevalue(name)
+        for name in request.fixturenames
+        if name == "bot" or name.startswith("bot_")
+    ]
     since = fake.interaction_count()
     calls = fake.call_count()
     marks = [bot.mark() for bot in bots]
@@ -76,8 +85,11 @@ def _wire_checks(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.stash.get(_FAILED, False):
         return  # the failure already says what went wrong
     problems = fake.unanswered(since) + fake.refused_callbacks(since)
-    problems += [f"the bot called a route the fake does not implement: {c}"
-                 for c in fake.recorded(since=calls) if c.fault == "unknown route"]
+    problems += [
+        f"the bot called a route the fake does not implement: {c}"
+        for c in fake.recorded(since=calls)
+        if c.fault == "unknown route"
+    ]
     for bot, mark in zip(bots, marks, strict=True):
         log = plain(bot.log_since(mark))
         allowed = request.node.get_closest_marker("expect_errors") is not None

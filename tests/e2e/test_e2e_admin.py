@@ -13,20 +13,23 @@ from tests.loopback.flows import start, tap
 from tests.loopback.payloads import MANAGE_GUILD, MEMBER_PERMISSIONS, snowflake
 
 
-def test_emergency_number_reaches_the_next_check(fake: FakeDiscord, bot: BotProcess,
-                                                 kb: Knowledge) -> None:
+def test_emergency_number_reaches_the_next_check(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge
+) -> None:
     guild = snowflake()
     manager = fake.add_user("mia_manager", permissions=MEMBER_PERMISSIONS | MANAGE_GUILD)
     member = fake.add_user("noah_member")
-    saved = fake.wait_answer(fake.slash(manager, "t2admin", "settings", guild_id=guild,
-                                        emergency_number="0800 555 123")).last
+    saved = fake.wait_answer(
+        fake.slash(manager, "t2admin", "settings", guild_id=guild, emergency_number="0800 555 123")
+    ).last
     assert saved.ephemeral and "0800 555 123" in saved.text()
     node = kb.node(kb.start)
     emergency = next(f for f in node.flags if f.urgency.value == "emergency")
     screen = start(fake, member, guild_id=guild).message
     assert "0800 555 123" in tap(fake, member, screen, emergency.label, exact=False).last.text()
-    fake.wait_answer(fake.slash(manager, "t2admin", "settings", guild_id=guild,
-                                emergency_number="default"))
+    fake.wait_answer(
+        fake.slash(manager, "t2admin", "settings", guild_id=guild, emergency_number="default")
+    )
     screen = start(fake, member, guild_id=guild).message
     result = tap(fake, member, screen, emergency.label, exact=False).last.text()
     assert "0800 555 123" not in result and "112" in result
@@ -36,8 +39,9 @@ def test_settings_values_out_of_range_are_refused(fake: FakeDiscord, bot: BotPro
     guild = snowflake()
     manager = fake.add_user("max_manager", permissions=MEMBER_PERMISSIONS | MANAGE_GUILD)
     for value in (0, 99_999):
-        answer = fake.wait_answer(fake.slash(manager, "t2admin", "settings", guild_id=guild,
-                                             retention_days=value)).last
+        answer = fake.wait_answer(
+            fake.slash(manager, "t2admin", "settings", guild_id=guild, retention_days=value)
+        ).last
         assert answer.ephemeral and "Settings saved" not in answer.text()
 
 

@@ -12,16 +12,16 @@ from tests.loopback.flows import plan_to_result, shows, start, tap, walk
 EMERGENCY_NUMBER = "112"  # set by tests.loopback.process for every bot
 
 
-def test_whole_flow_to_the_ranked_result(fake: FakeDiscord, bot: BotProcess,
-                                         kb: Knowledge) -> None:
+def test_whole_flow_to_the_ranked_result(fake: FakeDiscord, bot: BotProcess, kb: Knowledge) -> None:
     member = fake.add_user("hannah_aero", "Hannah")
     plan = plan_to_result(kb)
     answer, screens = walk(fake, member, plan)
     result = answer.last
     assert all(s.ephemeral for s in screens), "health answers are private"
     assert len({s.id for s in screens}) == 1, "the flow updates one message in place"
-    assert shows(result, kb.meta.professional_reminder.replace("{emergency_number}",
-                                                               EMERGENCY_NUMBER))
+    assert shows(
+        result, kb.meta.professional_reminder.replace("{emergency_number}", EMERGENCY_NUMBER)
+    )
     assert "not a diagnosis" in result.text().lower()
     named = [c for c in kb.contributors if c.name in result.text()]
     assert named, "the result names at least one likely contributor"
@@ -47,8 +47,9 @@ def test_back_start_over_and_cancel(fake: FakeDiscord, bot: BotProcess, kb: Know
     assert "cancelled" in cancelled.text().lower() and not cancelled.buttons()
 
 
-def test_an_emergency_sign_escalates_at_once(fake: FakeDiscord, bot: BotProcess,
-                                             kb: Knowledge) -> None:
+def test_an_emergency_sign_escalates_at_once(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge
+) -> None:
     member = fake.add_user("jo_emergency")
     node = kb.node(kb.start)
     flag = next(f for f in node.flags if f.urgency is Urgency.emergency)
@@ -78,8 +79,9 @@ def test_ticking_signs_then_continue(fake: FakeDiscord, bot: BotProcess, kb: Kno
     assert shows(result, kb.meta.urgency[Urgency.soon].title)
 
 
-def test_save_the_result_then_see_it_in_history(fake: FakeDiscord, bot: BotProcess,
-                                                kb: Knowledge) -> None:
+def test_save_the_result_then_see_it_in_history(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge
+) -> None:
     member = fake.add_user("lena_saves")
     answer, _ = walk(fake, member, plan_to_result(kb))
     saved = tap(fake, member, answer.last, "Save to my history").last
@@ -90,8 +92,9 @@ def test_save_the_result_then_see_it_in_history(fake: FakeDiscord, bot: BotProce
     assert any(name in history.text() for name in named)
 
 
-def test_result_buttons_open_a_stretch_and_a_routine(fake: FakeDiscord, bot: BotProcess,
-                                                     kb: Knowledge) -> None:
+def test_result_buttons_open_a_stretch_and_a_routine(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge
+) -> None:
     member = fake.add_user("milo_moves")
     answer, _ = walk(fake, member, plan_to_result(kb))
     result = answer.last

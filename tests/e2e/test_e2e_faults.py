@@ -59,8 +59,9 @@ def _next_tap_works(fake: FakeDiscord, member: FakeUser, kb: Knowledge, screen) 
 
 
 @pytest.mark.parametrize("abort", [False, True], ids=["close-4000", "tcp-reset"])
-def test_gateway_drop_mid_flow_resumes(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                       member: FakeUser, abort: bool) -> None:
+def test_gateway_drop_mid_flow_resumes(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser, abort: bool
+) -> None:
     screen = _second_screen(fake, member, kb)
     resumed = fake.resumes()
     last_seq = fake.current.seq if fake.current else 0
@@ -71,8 +72,9 @@ def test_gateway_drop_mid_flow_resumes(fake: FakeDiscord, bot: BotProcess, kb: K
     _next_tap_works(fake, member, kb, screen)
 
 
-def test_tap_sent_while_disconnected_is_replayed(fake: FakeDiscord, bot: BotProcess,
-                                                 kb: Knowledge, member: FakeUser) -> None:
+def test_tap_sent_while_disconnected_is_replayed(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser
+) -> None:
     screen = _second_screen(fake, member, kb)
     resumed = fake.resumes()
     fake.drop_gateway(abort=True)
@@ -82,8 +84,9 @@ def test_tap_sent_while_disconnected_is_replayed(fake: FakeDiscord, bot: BotProc
     assert fake.wait_answer(pending).last.id == screen.id
 
 
-def test_invalid_session_mid_flow(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                  member: FakeUser) -> None:
+def test_invalid_session_mid_flow(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser
+) -> None:
     screen = _second_screen(fake, member, kb)
     ready = fake.ready_count
     fake.refuse_resume = True
@@ -92,8 +95,9 @@ def test_invalid_session_mid_flow(fake: FakeDiscord, bot: BotProcess, kb: Knowle
     _next_tap_works(fake, member, kb, screen)
 
 
-def test_reconnect_request_mid_flow(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                    member: FakeUser) -> None:
+def test_reconnect_request_mid_flow(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser
+) -> None:
     screen = _second_screen(fake, member, kb)
     resumed = fake.resumes()
     fake.send_reconnect()
@@ -105,8 +109,9 @@ def test_reconnect_request_mid_flow(fake: FakeDiscord, bot: BotProcess, kb: Know
 
 
 @pytest.mark.parametrize("status", [429, 500])
-def test_rate_limit_or_server_error_on_a_tap(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                             member: FakeUser, status: int) -> None:
+def test_rate_limit_or_server_error_on_a_tap(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser, status: int
+) -> None:
     screen = _second_screen(fake, member, kb)
     fake.fail_next("POST", r"/callback$", status, retry_after=0.5)
     node = kb.node(kb.node(kb.start).next)
@@ -118,8 +123,9 @@ def test_rate_limit_or_server_error_on_a_tap(fake: FakeDiscord, bot: BotProcess,
 
 
 @pytest.mark.parametrize("status", [429, 500])
-def test_rate_limit_or_server_error_on_a_followup(fake: FakeDiscord, bot: BotProcess,
-                                                  member: FakeUser, status: int) -> None:
+def test_rate_limit_or_server_error_on_a_followup(
+    fake: FakeDiscord, bot: BotProcess, member: FakeUser, status: int
+) -> None:
     fake.fail_next("POST", r"^/webhooks/\d+/[^/]+$", status, retry_after=0.5)
     answer = fake.wait_answer(fake.slash(member, "mydata", "history"), timeout=15)
     assert answer.last.ephemeral and answer.last.text()
@@ -128,9 +134,9 @@ def test_rate_limit_or_server_error_on_a_followup(fake: FakeDiscord, bot: BotPro
 # --- Knowledge reload and restarts -----------------------------------------------------------
 
 
-def test_broken_knowledge_on_reload_keeps_the_old_one(fake: FakeDiscord, bot: BotProcess,
-                                                      kb: Knowledge, workdir: Path,
-                                                      member: FakeUser) -> None:
+def test_broken_knowledge_on_reload_keeps_the_old_one(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, workdir: Path, member: FakeUser
+) -> None:
     admin = fake.add_user("coach_admin", "Coach", admin=True)
     screen = _second_screen(fake, member, kb)
     flow = workdir / "knowledge" / "flow.yaml"
@@ -142,8 +148,9 @@ def test_broken_knowledge_on_reload_keeps_the_old_one(fake: FakeDiscord, bot: Bo
     try:
         told = fake.wait_answer(fake.slash(admin, "t2admin", "reload")).last
         assert told.ephemeral
-        assert "no_such_node" in told.text() and re.search(r"flow\.yaml:\d+", told.text()), \
+        assert "no_such_node" in told.text() and re.search(r"flow\.yaml:\d+", told.text()), (
             told.text()
+        )
         _next_tap_works(fake, member, kb, screen)  # the old knowledge keeps serving
         fresh = fake.add_user("fresh_after_reload")
         assert start(fake, fresh).message.has_button(kb.node(kb.start).none_label)
@@ -154,8 +161,9 @@ def test_broken_knowledge_on_reload_keeps_the_old_one(fake: FakeDiscord, bot: Bo
 
 
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM"])
-def test_restart_mid_flow(fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser,
-                          how: str) -> None:
+def test_restart_mid_flow(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser, how: str
+) -> None:
     screen = _second_screen(fake, member, kb)
     code = bot.kill() if how == "SIGKILL" else bot.stop()
     bot.start()
@@ -164,8 +172,9 @@ def test_restart_mid_flow(fake: FakeDiscord, bot: BotProcess, kb: Knowledge, mem
         assert code == 0, f"SIGTERM should stop the bot cleanly (exit 0), got {code}"
 
 
-def test_sigterm_while_a_tap_is_being_answered(fake: FakeDiscord, bot: BotProcess,
-                                               kb: Knowledge, member: FakeUser) -> None:
+def test_sigterm_while_a_tap_is_being_answered(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser
+) -> None:
     """A supervisor's stop lands while the bot waits for Discord to take an answer (slow
     network): a graceful stop lets that answer finish instead of cutting it off."""
     screen = _second_screen(fake, member, kb)
@@ -193,12 +202,14 @@ def _saved_rows(workdir: Path, member: FakeUser) -> int:
     with sqlite3.connect(_db(workdir)) as db:
         tables = [r[0] for r in db.execute("select name from sqlite_master where type='table'")]
         table = next(t for t in tables if "result" in t)
-        return db.execute(f"select count(*) from {table} where user_id = ?",
-                          (member.id,)).fetchone()[0]
+        return db.execute(
+            f"select count(*) from {table} where user_id = ?", (member.id,)
+        ).fetchone()[0]
 
 
-def test_database_locked(fake: FakeDiscord, bot: BotProcess, kb: Knowledge, workdir: Path,
-                         member: FakeUser) -> None:
+def test_database_locked(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, workdir: Path, member: FakeUser
+) -> None:
     mark = bot.mark()
     lock = sqlite3.connect(_db(workdir), isolation_level=None, timeout=5)
     lock.execute("BEGIN IMMEDIATE")
@@ -221,8 +232,9 @@ def test_database_locked(fake: FakeDiscord, bot: BotProcess, kb: Knowledge, work
 
 @pytest.mark.expect_errors
 @pytest.mark.parametrize("how", ["corrupted", "deleted"])
-def test_database_gone(fake: FakeDiscord, bot: BotProcess, kb: Knowledge, workdir: Path,
-                       member: FakeUser, how: str) -> None:
+def test_database_gone(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, workdir: Path, member: FakeUser, how: str
+) -> None:
     """The file is overwritten in place (disk failure) or its folder removed; the member still
     gets the triage answer and a polite word on saving; the outage is logged once."""
     mark = bot.mark()

@@ -49,8 +49,9 @@ CRAFTED = [
 def _refusal(answer_message: FakeMessage, original: FakeMessage, fake: FakeDiscord) -> None:
     assert answer_message.ephemeral, "refusals are private"
     assert answer_message.text().strip(), "a refusal says something"
-    assert fake.message(original.id).payload["components"] == original.payload["components"], \
+    assert fake.message(original.id).payload["components"] == original.payload["components"], (
         "a refused tap must not change the message it was on"
+    )
 
 
 # Fresh members for every test: each may run only a few commands before its burst limit.
@@ -65,8 +66,9 @@ def mallory(fake: FakeDiscord) -> FakeUser:
 
 
 @pytest.mark.parametrize("custom_id", CRAFTED, ids=[f"id{i}" for i in range(len(CRAFTED))])
-def test_crafted_custom_ids_get_a_polite_refusal(fake: FakeDiscord, bot: BotProcess,
-                                                 mallory: FakeUser, custom_id: str) -> None:
+def test_crafted_custom_ids_get_a_polite_refusal(
+    fake: FakeDiscord, bot: BotProcess, mallory: FakeUser, custom_id: str
+) -> None:
     screen = start(fake, mallory).message
     answer = fake.wait_answer(fake.tap(mallory, screen, custom_id, forge="inject"))
     shown = answer.last
@@ -77,15 +79,16 @@ def test_crafted_custom_ids_get_a_polite_refusal(fake: FakeDiscord, bot: BotProc
 
 
 def test_a_tap_whose_id_is_not_on_the_message_is_still_answered(
-        fake: FakeDiscord, bot: BotProcess, mallory: FakeUser) -> None:
+    fake: FakeDiscord, bot: BotProcess, mallory: FakeUser
+) -> None:
     screen = start(fake, mallory).message
     answer = fake.wait_answer(fake.tap(mallory, screen, "not-on-the-message", forge="raw"))
     assert answer.last.ephemeral and answer.last.id != screen.id
 
 
-def test_another_members_flow_buttons_are_refused(fake: FakeDiscord, bot: BotProcess,
-                                                   kb: Knowledge, victim: FakeUser,
-                                                   mallory: FakeUser) -> None:
+def test_another_members_flow_buttons_are_refused(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, victim: FakeUser, mallory: FakeUser
+) -> None:
     screen = start(fake, victim).message
     for custom_id in screen.custom_ids():
         if fake.message(screen.id).button("Back")["custom_id"] == custom_id:
@@ -98,9 +101,9 @@ def test_another_members_flow_buttons_are_refused(fake: FakeDiscord, bot: BotPro
     assert nxt.id == screen.id and nxt.text() != screen.text()
 
 
-def test_another_members_id_inside_a_save_button(fake: FakeDiscord, bot: BotProcess,
-                                                 kb: Knowledge, victim: FakeUser,
-                                                 mallory: FakeUser) -> None:
+def test_another_members_id_inside_a_save_button(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, victim: FakeUser, mallory: FakeUser
+) -> None:
     answer, _ = walk(fake, victim, plan_to_result(kb))
     save = answer.last.button("Save to my history")["custom_id"]
     own = start(fake, mallory).message
@@ -110,25 +113,39 @@ def test_another_members_id_inside_a_save_button(fake: FakeDiscord, bot: BotProc
     assert export == 0, "nothing was saved for anybody"
 
 
-def test_old_version_and_impossible_paths(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                          mallory: FakeUser) -> None:
+def test_old_version_and_impossible_paths(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, mallory: FakeUser
+) -> None:
     screen = start(fake, mallory).message
     real = decode(screen.button(kb.node(kb.start).none_label)["custom_id"])
     me = mallory.id
 
     def crafted(**changes: object) -> str:
-        fields = {"version": real.version, "member_id": me, "path": real.path, "ticks": 0,
-                  "action": real.action} | changes
+        fields = {
+            "version": real.version,
+            "member_id": me,
+            "path": real.path,
+            "ticks": 0,
+            "action": real.action,
+        } | changes
         return FlowId(**fields).encode()  # type: ignore[arg-type]
 
-    stale = fake.wait_answer(fake.tap(mallory, screen, crafted(version="000000"),
-                                      forge="inject")).last
+    stale = fake.wait_answer(
+        fake.tap(mallory, screen, crafted(version="000000"), forge="inject")
+    ).last
     assert "older version" in stale.text() and stale.has_button("Start over")
     restarted = tap(fake, mallory, stale, "Start over").last
     assert restarted.has_button(kb.node(kb.start).none_label)
-    for bad in (crafted(path="z"), crafted(path="0" * 60), crafted(path="0", ticks=0xFFFF),
-                crafted(action="a19"), crafted(action="f19"), crafted(path="00", action="go"),
-                crafted(action="sv"), crafted(member_id=2**64 - 1)):
+    for bad in (
+        crafted(path="z"),
+        crafted(path="0" * 60),
+        crafted(path="0", ticks=0xFFFF),
+        crafted(action="a19"),
+        crafted(action="f19"),
+        crafted(path="00", action="go"),
+        crafted(action="sv"),
+        crafted(member_id=2**64 - 1),
+    ):
         before = fake.message(restarted.id)
         answer = fake.wait_answer(fake.tap(mallory, restarted, bad, forge="inject")).last
         if answer.id == restarted.id:
@@ -138,16 +155,28 @@ def test_old_version_and_impossible_paths(fake: FakeDiscord, bot: BotProcess, kb
     assert _export_rows(fake, mallory) == 0
 
 
-def test_someone_elses_routine_and_reminder_buttons(fake: FakeDiscord, bot: BotProcess,
-                                                    victim: FakeUser, mallory: FakeUser) -> None:
-    routine = fake.wait_answer(fake.slash(victim, "stretch", "routine", minutes=10,
-                                          focus="lower_back")).last
+def test_someone_elses_routine_and_reminder_buttons(
+    fake: FakeDiscord, bot: BotProcess, victim: FakeUser, mallory: FakeUser
+) -> None:
+    routine = fake.wait_answer(
+        fake.slash(victim, "stretch", "routine", minutes=10, focus="lower_back")
+    ).last
     start_id = routine.button("Start")["custom_id"]
     refused = fake.wait_answer(fake.tap(mallory, routine, start_id)).last
     _refusal(refused, routine, fake)
     off = f"t2s:off:{to_base36(victim.id)}"
-    fake.wait_answer(fake.slash(victim, "stretch", "remind", "set", time="08:00", days="daily",
-                                routine="hips", timezone="Europe/Berlin"))
+    fake.wait_answer(
+        fake.slash(
+            victim,
+            "stretch",
+            "remind",
+            "set",
+            time="08:00",
+            days="daily",
+            routine="hips",
+            timezone="Europe/Berlin",
+        )
+    )
     own = fake.wait_answer(fake.slash(mallory, "stretch", "list")).last
     fake.wait_answer(fake.tap(mallory, own, off, forge="inject"))
     listed = fake.wait_answer(fake.slash(victim, "stretch", "remind", "list")).last
@@ -156,26 +185,32 @@ def test_someone_elses_routine_and_reminder_buttons(fake: FakeDiscord, bot: BotP
 
 
 @pytest.mark.parametrize("text", ODD, ids=[f"odd{i}" for i in range(len(ODD))])
-def test_autocomplete_with_huge_and_odd_text(fake: FakeDiscord, bot: BotProcess,
-                                             mallory: FakeUser, text: str) -> None:
+def test_autocomplete_with_huge_and_odd_text(
+    fake: FakeDiscord, bot: BotProcess, mallory: FakeUser, text: str
+) -> None:
     for focused, options in (
         ("name", {"name": text}),
         ("timezone", {"time": "07:00", "days": "daily", "routine": "hips", "timezone": text}),
         ("days", {"time": "07:00", "days": text, "routine": "hips"}),
     ):
         path = ("show",) if focused == "name" else ("remind", "set")
-        answer = fake.wait_answer(fake.autocomplete(mallory, "stretch", *path, focused=focused,
-                                                    **options))
+        answer = fake.wait_answer(
+            fake.autocomplete(mallory, "stretch", *path, focused=focused, **options)
+        )
         assert answer.choices is not None and len(answer.choices) <= 25
 
 
 @pytest.mark.parametrize("text", ODD[:7], ids=[f"odd{i}" for i in range(7)])
-def test_commands_with_huge_and_odd_options(fake: FakeDiscord, bot: BotProcess,
-                                            mallory: FakeUser, text: str) -> None:
+def test_commands_with_huge_and_odd_options(
+    fake: FakeDiscord, bot: BotProcess, mallory: FakeUser, text: str
+) -> None:
     shown = fake.wait_answer(fake.slash(mallory, "stretch", "show", name=text)).last
     assert shown.ephemeral
-    remind = fake.wait_answer(fake.slash(mallory, "stretch", "remind", "set", time=text,
-                                         days=text, routine="hips", timezone=text)).last
+    remind = fake.wait_answer(
+        fake.slash(
+            mallory, "stretch", "remind", "set", time=text, days=text, routine="hips", timezone=text
+        )
+    ).last
     assert "Reminder set" not in remind.text()
 
 
@@ -191,15 +226,18 @@ def test_a_burst_of_commands_gets_a_polite_cooldown(fake: FakeDiscord, bot: BotP
     assert "wait" not in calm.text().lower(), "the cooldown is per member"
 
 
-def test_admin_commands_from_a_member(fake: FakeDiscord, bot: BotProcess,
-                                      mallory: FakeUser) -> None:
+def test_admin_commands_from_a_member(
+    fake: FakeDiscord, bot: BotProcess, mallory: FakeUser
+) -> None:
     admin = fake.command("t2admin")
     for sub in admin["options"]:
         path, options = _fill(sub)
         answer = fake.wait_answer(fake.slash(mallory, "t2admin", *path, **options)).last
         assert answer.ephemeral, f"/t2admin {' '.join(path)}"
-        assert any(w in answer.text().lower() for w in ("admin", "permission", "can't", "cannot",
-                                                        "not allowed", "only")), answer.text()
+        assert any(
+            w in answer.text().lower()
+            for w in ("admin", "permission", "can't", "cannot", "not allowed", "only")
+        ), answer.text()
 
 
 def _fill(option: dict) -> tuple[list[str], dict]:
@@ -223,13 +261,18 @@ def _export_rows(fake: FakeDiscord, member: FakeUser) -> int:
     return sum(len(rows) for rows in data["tables"].values())
 
 
-@pytest.mark.parametrize("options", [
-    {"minutes": 999, "focus": "hips"},
-    {"minutes": -5, "focus": "hips"},
-    {"minutes": 10, "focus": "not_a_focus"},
-], ids=["too-long", "negative", "bad-choice"])
-def test_option_values_a_real_client_would_not_send(fake: FakeDiscord, bot: BotProcess,
-                                                    mallory: FakeUser, options: dict) -> None:
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"minutes": 999, "focus": "hips"},
+        {"minutes": -5, "focus": "hips"},
+        {"minutes": 10, "focus": "not_a_focus"},
+    ],
+    ids=["too-long", "negative", "bad-choice"],
+)
+def test_option_values_a_real_client_would_not_send(
+    fake: FakeDiscord, bot: BotProcess, mallory: FakeUser, options: dict
+) -> None:
     """Discord checks ranges and choices itself; the bot checks again (defence in depth)."""
     answer = fake.wait_answer(fake.slash(mallory, "stretch", "routine", **options)).last
     assert answer.ephemeral and answer.text()
@@ -237,14 +280,20 @@ def test_option_values_a_real_client_would_not_send(fake: FakeDiscord, bot: BotP
 
 
 @pytest.mark.parametrize("what", ["removed-command", "changed-signature"])
-def test_code_and_published_commands_out_of_step(fake: FakeDiscord, bot: BotProcess,
-                                                 mallory: FakeUser, what: str) -> None:
+def test_code_and_published_commands_out_of_step(
+    fake: FakeDiscord, bot: BotProcess, mallory: FakeUser, what: str
+) -> None:
     """After a deploy without --sync, Discord still sends the published commands: a removed
     one, or one whose options changed. The member is told; the operator gets a warning (not a
     traceback) that says to publish the commands with --sync."""
     if what == "removed-command":
-        data = {"id": str(snowflake()), "name": "oldcheck", "type": 1, "options": [],
-                "guild_id": str(fake.guild_id)}
+        data = {
+            "id": str(snowflake()),
+            "name": "oldcheck",
+            "type": 1,
+            "options": [],
+            "guild_id": str(fake.guild_id),
+        }
         record = fake.interact(mallory, 2, data)
     else:
         record = fake.slash(mallory, "stretch", "routine", minutes=10)  # focus is required
@@ -253,8 +302,9 @@ def test_code_and_published_commands_out_of_step(fake: FakeDiscord, bot: BotProc
     assert "uv run bot.py --sync" in bot.log()
 
 
-def test_double_tap_is_answered_twice(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                      mallory: FakeUser) -> None:
+def test_double_tap_is_answered_twice(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, mallory: FakeUser
+) -> None:
     screen = start(fake, mallory).message
     custom_id = screen.button(kb.node(kb.start).none_label)["custom_id"]
     first = fake.tap(mallory, screen, custom_id)
@@ -263,8 +313,9 @@ def test_double_tap_is_answered_twice(fake: FakeDiscord, bot: BotProcess, kb: Kn
         assert fake.wait_answer(tapped).last.text()
 
 
-def test_backpain_in_a_direct_message(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                      mallory: FakeUser) -> None:
+def test_backpain_in_a_direct_message(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, mallory: FakeUser
+) -> None:
     answer = fake.wait_answer(fake.slash(mallory, "backpain", in_dm=True))
     screen = answer.last
     assert screen.has_button(kb.node(kb.start).none_label)

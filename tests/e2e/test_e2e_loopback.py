@@ -47,13 +47,15 @@ def test_connects_over_zlib_stream_and_syncs(fake: FakeDiscord, bot: BotProcess)
 
 
 def test_rest_answers_exact_json_content_type(fake: FakeDiscord) -> None:
-    request = urllib.request.Request(f"http://{fake.address}/api/v10/users/@me",
-                                     headers={"Authorization": f"Bot {fake.token}"})
+    request = urllib.request.Request(
+        f"http://{fake.address}/api/v10/users/@me", headers={"Authorization": f"Bot {fake.token}"}
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.headers["Content-Type"] == "application/json"
         assert json.loads(response.read())["id"] == str(fake.app_id)
-    bad = urllib.request.Request(f"http://{fake.address}/api/v10/users/@me",
-                                 headers={"Authorization": "Bot wrong"})
+    bad = urllib.request.Request(
+        f"http://{fake.address}/api/v10/users/@me", headers={"Authorization": "Bot wrong"}
+    )
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(bad, timeout=5)
     assert refused.value.code == 401
@@ -85,8 +87,9 @@ def test_direct_message(fake: FakeDiscord, bot: BotProcess) -> None:
     assert [m.content for m in fake.wait_dm(member)] == ["hello in private"]
 
 
-def test_resume_replays_events_missed_while_disconnected(fake: FakeDiscord,
-                                                         bot: BotProcess) -> None:
+def test_resume_replays_events_missed_while_disconnected(
+    fake: FakeDiscord, bot: BotProcess
+) -> None:
     member = fake.add_user("dan_tris")
     first = fake.wait_answer(fake.slash(member, "ping"))
     resumed = fake.resumes()
@@ -110,8 +113,9 @@ def test_invalid_session_makes_the_bot_identify_again(fake: FakeDiscord, bot: Bo
 
 
 @pytest.mark.parametrize("status", [429, 500])
-def test_a_rate_limit_or_server_error_on_a_callback_is_retried(fake: FakeDiscord, bot: BotProcess,
-                                                               status: int) -> None:
+def test_a_rate_limit_or_server_error_on_a_callback_is_retried(
+    fake: FakeDiscord, bot: BotProcess, status: int
+) -> None:
     member = fake.add_user(f"finn_fast_{status}")
     fake.fail_next("POST", r"/callback$", status, retry_after=0.3)
     answer = fake.wait_answer(fake.slash(member, "ping"))
@@ -121,8 +125,9 @@ def test_a_rate_limit_or_server_error_on_a_callback_is_retried(fake: FakeDiscord
 
 
 @pytest.mark.expect_errors
-def test_a_429_then_a_500_is_too_slow_for_the_3_second_window(fake: FakeDiscord,
-                                                              bot: BotProcess) -> None:
+def test_a_429_then_a_500_is_too_slow_for_the_3_second_window(
+    fake: FakeDiscord, bot: BotProcess
+) -> None:
     """discord.py waits 1 + 2 * attempt seconds after a 5xx: as the second failure, past 3 s."""
     member = fake.add_user("finn_slow")
     fake.fail_next("POST", r"/callback$", 429, retry_after=0.3)
@@ -163,12 +168,15 @@ def test_validation_matches_discord_limits() -> None:
     assert check_message({"content": "x" * 2001})
     assert check_message({"content": "x", "components": [row] * 6})
     assert check_message({"content": "x", "components": [row, row]})  # duplicate custom_id
-    long_id = {"type": 1, "components": [{"type": 2, "style": 1, "label": "x",
-                                          "custom_id": "a" * 101}]}
+    long_id = {
+        "type": 1,
+        "components": [{"type": 2, "style": 1, "label": "x", "custom_id": "a" * 101}],
+    }
     assert check_message({"content": "x", "components": [long_id]})
     assert check_message({"embeds": [{"title": "t", "description": "d" * 4097}]})
-    assert check_message({"embeds": [{"description": "d" * 4000},
-                                      {"description": "d" * 2001}]})  # 6000 in all
+    assert check_message(
+        {"embeds": [{"description": "d" * 4000}, {"description": "d" * 2001}]}
+    )  # 6000 in all
     assert check_choices([{"name": "n", "value": "v"}] * 26)
     assert check_choices([{"name": "", "value": "v"}])
     assert check_choices([{"name": "n", "value": "v" * 101}])

@@ -28,8 +28,18 @@ def test_export_holds_only_my_records(fake: FakeDiscord, bot: BotProcess, kb: Kn
     alice = fake.add_user("alice_export", "Alice Export")
     bob = fake.add_user("bob_export", "Bob Export")
     _save_a_result(fake, alice, kb)
-    fake.wait_answer(fake.slash(bob, "stretch", "remind", "set", time="06:00", days="daily",
-                                routine="before_run", timezone="Europe/Paris"))
+    fake.wait_answer(
+        fake.slash(
+            bob,
+            "stretch",
+            "remind",
+            "set",
+            time="06:00",
+            days="daily",
+            routine="before_run",
+            timezone="Europe/Paris",
+        )
+    )
     mine = _export(fake, alice)
     text = json.dumps(mine)
     assert str(alice.id) in text

@@ -43,11 +43,15 @@ fake = pytest.fixture(scope="module", name="fake")(serve_fake)
 
 
 @pytest.fixture(scope="module")
-def bot(fake: FakeDiscord, database: str, proxy: TcpProxy,
-        tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+def bot(
+    fake: FakeDiscord, database: str, proxy: TcpProxy, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BotProcess]:
     url = normalize_url(database).set(host="127.0.0.1", port=proxy.port)
-    process = fresh_bot(fake, tmp_path_factory.mktemp("postgres"),
-                        DATABASE_URL=url.render_as_string(hide_password=False))
+    process = fresh_bot(
+        fake,
+        tmp_path_factory.mktemp("postgres"),
+        DATABASE_URL=url.render_as_string(hide_password=False),
+    )
     process.start()
     yield process
     process.stop()
@@ -62,15 +66,17 @@ def _rows(fake: FakeDiscord, member: FakeUser) -> str:
     return fake.wait_answer(fake.slash(member, "mydata", "export")).last.text()
 
 
-def test_save_and_export_on_postgresql(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                       member: FakeUser) -> None:
+def test_save_and_export_on_postgresql(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, member: FakeUser
+) -> None:
     answer, _ = walk(fake, member, plan_to_result(kb))
     assert "saved" in tap(fake, member, answer.last, "Save to my history").last.text().lower()
     assert "1 record" in _rows(fake, member)
 
 
-def test_database_server_gone_mid_flow(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-                                       proxy: TcpProxy, member: FakeUser) -> None:
+def test_database_server_gone_mid_flow(
+    fake: FakeDiscord, bot: BotProcess, kb: Knowledge, proxy: TcpProxy, member: FakeUser
+) -> None:
     mark = bot.mark()
     screen = start(fake, member, snowflake()).message
     proxy.cut()

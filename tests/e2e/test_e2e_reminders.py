@@ -43,16 +43,24 @@ async def _seed(url: str, guild_id: int, users: list[FakeUser]) -> None:
         for user in users[3:]:
             await store.set_followup(user.id, guild_id, due)
         for user in users[:3]:
-            await store.set_reminder(user_id=user.id, guild_id=guild_id, focus="after_ride",
-                                     minutes=10, local_time="07:30", days=list(range(7)),
-                                     timezone="Europe/London", next_due_utc=due)
+            await store.set_reminder(
+                user_id=user.id,
+                guild_id=guild_id,
+                focus="after_ride",
+                minutes=10,
+                local_time="07:30",
+                days=list(range(7)),
+                timezone="Europe/London",
+                next_due_utc=due,
+            )
     finally:
         await store.close()
 
 
 @pytest.fixture(scope="module")
-def bot(fake: FakeDiscord, members: dict[str, FakeUser],
-        tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
+def bot(
+    fake: FakeDiscord, members: dict[str, FakeUser], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BotProcess]:
     workdir: Path = tmp_path_factory.mktemp("reminders")
     process = fresh_bot(fake, workdir)
     asyncio.run(_seed(process.env()["DATABASE_URL"], fake.guild_id, list(members.values())))
@@ -62,8 +70,9 @@ def bot(fake: FakeDiscord, members: dict[str, FakeUser],
     process.stop()
 
 
-def test_due_reminder_arrives_by_dm(fake: FakeDiscord, bot: BotProcess,
-                                    members: dict[str, FakeUser]) -> None:
+def test_due_reminder_arrives_by_dm(
+    fake: FakeDiscord, bot: BotProcess, members: dict[str, FakeUser]
+) -> None:
     for key in ("open", "also"):
         dms = fake.wait_dm(members[key], timeout=30)
         assert len(dms) == 1
@@ -75,8 +84,9 @@ def test_due_reminder_arrives_by_dm(fake: FakeDiscord, bot: BotProcess,
     assert 429 in sends, "one send was rate limited and retried"
 
 
-def test_reminder_buttons_work_in_the_dm(fake: FakeDiscord, bot: BotProcess,
-                                         members: dict[str, FakeUser]) -> None:
+def test_reminder_buttons_work_in_the_dm(
+    fake: FakeDiscord, bot: BotProcess, members: dict[str, FakeUser]
+) -> None:
     member = members["open"]
     dm = fake.wait_dm(member)[0]
     off = fake.wait_answer(fake.tap(member, dm, label="Stop reminders")).last
@@ -87,8 +97,9 @@ def test_reminder_buttons_work_in_the_dm(fake: FakeDiscord, bot: BotProcess,
     assert "no stretch reminders" in listed.text().lower()
 
 
-def test_closed_dms_pause_the_reminder(fake: FakeDiscord, bot: BotProcess,
-                                       members: dict[str, FakeUser]) -> None:
+def test_closed_dms_pause_the_reminder(
+    fake: FakeDiscord, bot: BotProcess, members: dict[str, FakeUser]
+) -> None:
     member = members["closed"]
     fake.wait_dm(members["also"])  # the round has run
     assert fake.dms_to(member) == []
@@ -100,8 +111,9 @@ def test_closed_dms_pause_the_reminder(fake: FakeDiscord, bot: BotProcess,
     assert str(member.id) not in log
 
 
-def test_a_due_check_in_arrives_once_by_dm(fake: FakeDiscord, bot: BotProcess,
-                                           members: dict[str, FakeUser], kb: Knowledge) -> None:
+def test_a_due_check_in_arrives_once_by_dm(
+    fake: FakeDiscord, bot: BotProcess, members: dict[str, FakeUser], kb: Knowledge
+) -> None:
     member = members["checkin"]
     dms = fake.wait_dm(member, timeout=30)
     assert len(dms) == 1

@@ -27,8 +27,9 @@ fake = pytest.fixture(scope="module", name="fake")(serve_fake)
 
 
 @pytest.fixture(scope="module", params=["INFO", "DEBUG"])
-def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory,
-        request: pytest.FixtureRequest) -> Iterator[BotProcess]:
+def bot(
+    fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[BotProcess]:
     """One whole run at the default LOG_LEVEL, and one at DEBUG (discord.py's payload logs,
     which hold names and button ids, must stay off even then)."""
     process = fresh_bot(fake, tmp_path_factory.mktemp("run"), LOG_LEVEL=request.param)
@@ -40,13 +41,14 @@ def bot(fake: FakeDiscord, tmp_path_factory: pytest.TempPathFactory,
 
 @pytest.fixture(scope="module")
 def members(fake: FakeDiscord) -> list[FakeUser]:
-    return [fake.add_user("zoe_quicksilver", "Zoë Quicksilver"),
-            fake.add_user("yusuf_ironlegs", "Yusuf Ironlegs", admin=True)]
+    return [
+        fake.add_user("zoe_quicksilver", "Zoë Quicksilver"),
+        fake.add_user("yusuf_ironlegs", "Yusuf Ironlegs", admin=True),
+    ]
 
 
 @pytest.fixture(scope="module")
-def tapped(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
-           members: list[FakeUser]) -> list[str]:
+def tapped(fake: FakeDiscord, bot: BotProcess, kb: Knowledge, members: list[FakeUser]) -> list[str]:
     """A busy session: two members, whole flows, saves, stretches, data, odd input."""
     zoe, yusuf = members
     plan = plan_to_result(kb)
@@ -55,8 +57,18 @@ def tapped(fake: FakeDiscord, bot: BotProcess, kb: Knowledge,
         tap(fake, member, answer.last, "Save to my history")
     fake.wait_answer(fake.autocomplete(zoe, "stretch", "show", focused="name", name=TYPED))
     fake.wait_answer(fake.slash(zoe, "stretch", "show", name=TYPED))
-    fake.wait_answer(fake.slash(zoe, "stretch", "remind", "set", time="06:45", days="weekdays",
-                                routine="before_run", timezone="America/Toronto"))
+    fake.wait_answer(
+        fake.slash(
+            zoe,
+            "stretch",
+            "remind",
+            "set",
+            time="06:45",
+            days="weekdays",
+            routine="before_run",
+            timezone="America/Toronto",
+        )
+    )
     fake.wait_answer(fake.slash(yusuf, "mydata", "export"))
     fake.wait_answer(fake.slash(yusuf, "t2admin", "reload"))
     own = fake.wait_answer(fake.slash(yusuf, "stretch", "list")).last
@@ -76,8 +88,9 @@ def test_sigterm_stops_cleanly(fake: FakeDiscord, bot: BotProcess, tapped: list[
     assert "Traceback" not in tail
 
 
-def test_the_whole_log_keeps_secrets(fake: FakeDiscord, bot: BotProcess, tapped: list[str],
-                                     members: list[FakeUser]) -> None:
+def test_the_whole_log_keeps_secrets(
+    fake: FakeDiscord, bot: BotProcess, tapped: list[str], members: list[FakeUser]
+) -> None:
     if bot.alive():
         bot.stop()
     log = plain(bot.log())

@@ -26,11 +26,11 @@ def test_list_and_next_page(fake: FakeDiscord, bot: BotProcess, kb: Knowledge) -
 def test_show_with_autocomplete(fake: FakeDiscord, bot: BotProcess, kb: Knowledge) -> None:
     member = fake.add_user("omar_hips")
     target = next(s for s in kb.stretches if "hip-flexor" in s.name.lower())
-    choices = fake.wait_answer(fake.autocomplete(member, "stretch", "show", focused="name",
-                                                 name="hip flex")).choices
+    choices = fake.wait_answer(
+        fake.autocomplete(member, "stretch", "show", focused="name", name="hip flex")
+    ).choices
     assert choices and len(choices) <= 25
-    value = next(c["value"] for c in choices if target.name in c["name"]
-                 or c["value"] == target.id)
+    value = next(c["value"] for c in choices if target.name in c["name"] or c["value"] == target.id)
     shown = fake.wait_answer(fake.slash(member, "stretch", "show", name=value)).last
     assert shown.ephemeral and target.name in shown.text()
     assert target.steps[0][:30] in shown.text()
@@ -44,8 +44,9 @@ def test_show_unknown_name_answers_politely(fake: FakeDiscord, bot: BotProcess) 
 
 def test_routine_walkthrough(fake: FakeDiscord, bot: BotProcess) -> None:
     member = fake.add_user("quinn_routine")
-    overview = fake.wait_answer(fake.slash(member, "stretch", "routine", minutes=10,
-                                           focus="after_ride")).last
+    overview = fake.wait_answer(
+        fake.slash(member, "stretch", "routine", minutes=10, focus="after_ride")
+    ).last
     assert overview.ephemeral and overview.has_button("Start")
     screen = tap(fake, member, overview, "Start")
     moves = 1
@@ -60,17 +61,45 @@ def test_routine_walkthrough(fake: FakeDiscord, bot: BotProcess) -> None:
 
 def test_reminder_set_list_off(fake: FakeDiscord, bot: BotProcess) -> None:
     member = fake.add_user("rosa_reminds")
-    zones = fake.wait_answer(fake.autocomplete(
-        member, "stretch", "remind", "set", focused="timezone", time="07:30", days="daily",
-        routine="after_ride", timezone="Europe/Lon")).choices
+    zones = fake.wait_answer(
+        fake.autocomplete(
+            member,
+            "stretch",
+            "remind",
+            "set",
+            focused="timezone",
+            time="07:30",
+            days="daily",
+            routine="after_ride",
+            timezone="Europe/Lon",
+        )
+    ).choices
     assert zones and any(c["value"] == "Europe/London" for c in zones)
-    days = fake.wait_answer(fake.autocomplete(
-        member, "stretch", "remind", "set", focused="days", time="07:30", days="we",
-        routine="after_ride")).choices
+    days = fake.wait_answer(
+        fake.autocomplete(
+            member,
+            "stretch",
+            "remind",
+            "set",
+            focused="days",
+            time="07:30",
+            days="we",
+            routine="after_ride",
+        )
+    ).choices
     assert days and len(days) <= 25
-    done = fake.wait_answer(fake.slash(member, "stretch", "remind", "set", time="07:30",
-                                       days="mon,wed,fri", routine="after_ride",
-                                       timezone="Europe/London")).last
+    done = fake.wait_answer(
+        fake.slash(
+            member,
+            "stretch",
+            "remind",
+            "set",
+            time="07:30",
+            days="mon,wed,fri",
+            routine="after_ride",
+            timezone="Europe/London",
+        )
+    ).last
     assert done.ephemeral and "Reminder set" in done.text()
     listed = fake.wait_answer(fake.slash(member, "stretch", "remind", "list")).last
     assert "07:30" in listed.text() and "Europe/London" in listed.text()
@@ -82,7 +111,16 @@ def test_reminder_set_list_off(fake: FakeDiscord, bot: BotProcess) -> None:
 
 def test_bad_reminder_time_is_explained(fake: FakeDiscord, bot: BotProcess) -> None:
     member = fake.add_user("sam_late")
-    reply = fake.wait_answer(fake.slash(member, "stretch", "remind", "set", time="25:99",
-                                        days="daily", routine="after_ride",
-                                        timezone="Europe/London")).last
+    reply = fake.wait_answer(
+        fake.slash(
+            member,
+            "stretch",
+            "remind",
+            "set",
+            time="25:99",
+            days="daily",
+            routine="after_ride",
+            timezone="Europe/London",
+        )
+    ).last
     assert reply.ephemeral and "Reminder set" not in reply.text()

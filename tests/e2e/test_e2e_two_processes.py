@@ -59,8 +59,9 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _process(fake: FakeDiscord, workdir: Path, database: str, name: str,
-             args: tuple[str, ...]) -> BotProcess:
+def _process(
+    fake: FakeDiscord, workdir: Path, database: str, name: str, args: tuple[str, ...]
+) -> BotProcess:
     env = {"DATABASE_URL": database, "KNOWLEDGE_DIR": str(workdir / "knowledge")}
     return BotProcess(fake, workdir, env=env, name=name, args=args)
 
@@ -74,8 +75,7 @@ def bot(fake: FakeDiscord, database: str, workdir: Path) -> Iterator[BotProcess]
 
 
 @pytest.fixture(scope="module")
-def bot_b(fake: FakeDiscord, database: str, workdir: Path,
-          bot: BotProcess) -> Iterator[BotProcess]:
+def bot_b(fake: FakeDiscord, database: str, workdir: Path, bot: BotProcess) -> Iterator[BotProcess]:
     """Process B: same database, same knowledge, its own gateway session."""
     process = _process(fake, workdir, database, "bot_b", ()).start()
     yield process
@@ -89,7 +89,8 @@ def _interactions_in(process: BotProcess) -> set[str]:
 
 
 def test_a_flow_moves_between_processes_and_history_is_shared(
-        fake: FakeDiscord, bot: BotProcess, bot_b: BotProcess, kb: Knowledge) -> None:
+    fake: FakeDiscord, bot: BotProcess, bot_b: BotProcess, kb: Knowledge
+) -> None:
     assert bot.session is not bot_b.session and bot.alive() and bot_b.alive()
     member = fake.add_user("tessa_two_hosts")
     plan = plan_to_result(kb)
@@ -124,26 +125,40 @@ def _clock_reaches(database: str, user_id: int) -> datetime:
     table = ReminderRow.__table__
     try:
         with engine.begin() as connection:
-            due = connection.execute(sa.select(table.c.next_due_utc)
-                                     .where(table.c.user_id == user_id)).scalar_one()
-            connection.execute(sa.update(table).where(table.c.user_id == user_id)
-                               .values(next_due_utc=datetime.now(UTC)))
+            due = connection.execute(
+                sa.select(table.c.next_due_utc).where(table.c.user_id == user_id)
+            ).scalar_one()
+            connection.execute(
+                sa.update(table)
+                .where(table.c.user_id == user_id)
+                .values(next_due_utc=datetime.now(UTC))
+            )
     finally:
         engine.dispose()
     return due
 
 
 def test_a_due_reminder_is_sent_once_not_once_per_process(
-        fake: FakeDiscord, bot: BotProcess, bot_b: BotProcess, database: str) -> None:
+    fake: FakeDiscord, bot: BotProcess, bot_b: BotProcess, database: str
+) -> None:
     """Last in the module: it restarts both processes at once, so which gateway session is
     whose is not known afterwards."""
     member = fake.add_user("rafa_two_hosts")
     soon = datetime.now(ZoneInfo(ZONE)) + timedelta(seconds=90)
     at = f"{soon.hour:02d}:{soon.minute:02d}"
     with fake.via(bot.session):
-        done = fake.wait_answer(fake.slash(member, "stretch", "remind", "set", time=at,
-                                           days="daily", routine="after_ride",
-                                           timezone=ZONE)).last
+        done = fake.wait_answer(
+            fake.slash(
+                member,
+                "stretch",
+                "remind",
+                "set",
+                time=at,
+                days="daily",
+                routine="after_ride",
+                timezone=ZONE,
+            )
+        ).last
     assert "Reminder set" in done.text(), done.text()
     shown = re.search(r"<t:(\d+):F>", done.text())
     assert shown and 0 < int(shown[1]) - time.time() <= 90, "due within the next minute or two"
@@ -168,8 +183,9 @@ def test_a_due_reminder_is_sent_once_not_once_per_process(
     assert both_ready < sending + SLOW_DM - 0.5, "the two first rounds did not overlap"
     time.sleep(max(0.0, sending + SLOW_DM + 2.0 - time.monotonic()))  # held send, and a margin
     channels = {str(c) for c, u in fake.dm_channels.items() if u == member.id}
-    dm_posts = [c for c in fake.recorded("POST", DM_SEND, since=sends)
-                if c.path.split("/")[2] in channels]
+    dm_posts = [
+        c for c in fake.recorded("POST", DM_SEND, since=sends) if c.path.split("/")[2] in channels
+    ]
     assert len(dm_posts) == 1 and len(fake.dms_to(member)) == 1, dm_posts
     assert "stretch routine" in fake.dms_to(member)[0].text().lower()
 

@@ -11,5 +11,12 @@ from tests.loopback.payloads import FakeUser
 from tests.loopback.process import ROOT, BotProcess
 from tests.loopback.server import FakeDiscord
 
-__all__ = ["ROOT", "Answer", "BotProcess", "FakeDiscord", "FakeMessage", "FakeUser",
-           "InteractionRecord"]
+__all__ = [
+    "ROOT",
+    "Answer",
+    "BotProcess",
+    "FakeDiscord",
+    "FakeMessage",
+    "FakeUser",
+    "InteractionRecord",
+]

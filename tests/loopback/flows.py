@@ -64,14 +64,16 @@ def start(fake: FakeDiscord, user: FakeUser, guild_id: int | None = None) -> Ans
     return answer
 
 
-def tap(fake: FakeDiscord, user: FakeUser, message: FakeMessage, label: str,
-        *, exact: bool = True) -> Answer:
+def tap(
+    fake: FakeDiscord, user: FakeUser, message: FakeMessage, label: str, *, exact: bool = True
+) -> Answer:
     custom_id = message.button(label, exact=exact)["custom_id"]
     return fake.wait_answer(fake.tap(user, message, custom_id))
 
 
-def walk(fake: FakeDiscord, user: FakeUser, taps: list[Tap],
-         guild_id: int | None = None) -> tuple[Answer, list[FakeMessage]]:
+def walk(
+    fake: FakeDiscord, user: FakeUser, taps: list[Tap], guild_id: int | None = None
+) -> tuple[Answer, list[FakeMessage]]:
     """Start /backpain (in ``guild_id``, default the fake's server) and tap ``taps``, checking
     each screen; returns the last answer and all screens seen."""
     first = start(fake, user, guild_id)
@@ -79,15 +81,17 @@ def walk(fake: FakeDiscord, user: FakeUser, taps: list[Tap],
     return answer, [s for s in [first.message, *screens] if s is not None]
 
 
-def tap_through(fake: FakeDiscord, user: FakeUser, answer: Answer,
-                taps: list[Tap]) -> tuple[Answer, list[FakeMessage]]:
+def tap_through(
+    fake: FakeDiscord, user: FakeUser, answer: Answer, taps: list[Tap]
+) -> tuple[Answer, list[FakeMessage]]:
     """Tap ``taps`` from the screen ``answer`` shows, checking each screen; returns the last
     answer and the screens after each tap."""
     screens: list[FakeMessage] = []
     for planned in taps:
         screen = answer.last
         assert shows(screen, planned.node.text), (
-            f"screen for {planned.node.id!r} does not show its text; got:\n{screen.text()[:500]}")
+            f"screen for {planned.node.id!r} does not show its text; got:\n{screen.text()[:500]}"
+        )
         answer = tap(fake, user, screen, planned.label)
         screens.append(answer.last)
     return answer, screens

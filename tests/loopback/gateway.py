@@ -86,9 +86,9 @@ class GatewayEvent:
 class GatewayMixin:
     """Gateway side of ``FakeDiscord``: HELLO, IDENTIFY, heartbeats, RESUME, dispatches."""
 
-
-    def wait_ready(self, after: int = 0, timeout: float = 30.0,
-                   alive: Callable[[], bool] | None = None) -> None:
+    def wait_ready(
+        self, after: int = 0, timeout: float = 30.0, alive: Callable[[], bool] | None = None
+    ) -> None:
         """Wait until ``ready_count`` exceeds ``after`` (READY and GUILD_CREATE sent)."""
         self._wait(lambda: self.ready_count > after, timeout, "the bot to IDENTIFY", alive)
 
@@ -145,8 +145,9 @@ class GatewayMixin:
         buffered for replay if disconnected."""
         return self._run(self._dispatch(event, data, self.target))
 
-    async def _dispatch(self, event: str, data: dict[str, Any],
-                        session: Session | None = None) -> int:
+    async def _dispatch(
+        self, event: str, data: dict[str, Any], session: Session | None = None
+    ) -> int:
         session = session or self.current
         if session is None:
             raise AssertionError("the bot has not identified yet")
@@ -158,14 +159,14 @@ class GatewayMixin:
                 await conn.send(payload)
         return payload["s"]
 
-
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=0, compress=True)
         await ws.prepare(request)
         conn = Connection(ws, request)
         self._log("connect", path=request.path, query=dict(request.query))
-        await conn.send({"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_ms},
-                         "s": None, "t": None})
+        await conn.send(
+            {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_ms}, "s": None, "t": None}
+        )
         try:
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
@@ -194,8 +195,12 @@ class GatewayMixin:
             self._log("op", op=op)
 
     async def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
-        self._log("identify", intents=data.get("intents"), compress=data.get("compress"),
-                  token_ok=data.get("token") == self.token)
+        self._log(
+            "identify",
+            intents=data.get("intents"),
+            compress=data.get("compress"),
+            token_ok=data.get("token") == self.token,
+        )
         if data.get("token") != self.token:
             await conn.ws.close(code=CLOSE_AUTH_FAILED, message=b"Authentication failed.")
             return
@@ -204,14 +209,22 @@ class GatewayMixin:
             old = self.current
             self.sessions[session.id] = session
             self.current = session
-        if (not self.multi_session and old is not None and old.connection is not None
-                and old.connection is not conn):
+        if (
+            not self.multi_session
+            and old is not None
+            and old.connection is not None
+            and old.connection is not conn
+        ):
             with contextlib.suppress(Exception):
                 await old.connection.ws.close(code=4009, message=b"Session timed out.")
         session.connection = conn
         conn.session = session
-        bot = self.bot_user.user_payload() | {"bot": True, "verified": True, "mfa_enabled": False,
-                                              "email": None}
+        bot = self.bot_user.user_payload() | {
+            "bot": True,
+            "verified": True,
+            "mfa_enabled": False,
+            "email": None,
+        }
         ready = {
             "v": 10,
             "user": bot,
@@ -237,8 +250,13 @@ class GatewayMixin:
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
         session = self.sessions.get(str(data.get("session_id")))
-        self._log("resume", seq=data.get("seq"), known=session is not None,
-                  token_ok=data.get("token") == self.token, path=conn.request.path)
+        self._log(
+            "resume",
+            seq=data.get("seq"),
+            known=session is not None,
+            token_ok=data.get("token") == self.token,
+            path=conn.request.path,
+        )
         if data.get("token") != self.token:
             await conn.ws.close(code=CLOSE_AUTH_FAILED, message=b"Authentication failed.")
             return

@@ -24,7 +24,7 @@ def serve_fake() -> Iterator[FakeDiscord]:
 
 def missing_cogs() -> list[str]:
     """Extensions bot.py loads whose module file does not exist yet."""
-    source = (ROOT / "cogs" / "client.py")
+    source = ROOT / "cogs" / "client.py"
     text = source.read_text() if source.exists() else (ROOT / "bot.py").read_text()
     block = re.search(r"EXTENSIONS\s*=\s*\((.*?)\)", text, re.S)
     names = re.findall(r"\"([\w.]+)\"", block[1]) if block else []
@@ -51,5 +51,3 @@ def fresh_bot(fake: FakeDiscord, workdir: Path, **env: str) -> BotProcess:
     require_bot()
     knowledge = copy_knowledge(workdir / "knowledge")
     return BotProcess(fake, workdir, env={"KNOWLEDGE_DIR": str(knowledge), **env})
-
-

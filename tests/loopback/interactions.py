@@ -23,7 +23,6 @@ from tests.loopback.payloads import FakeUser, snowflake
 class InteractionsMixin:
     """Test API of ``FakeDiscord`` for members' interactions."""
 
-
     def command(self, name: str, guild_id: int | None = None) -> dict[str, Any]:
         """A registered slash command (guild commands first), as the bot published it."""
         with self._cond:
@@ -41,8 +40,15 @@ class InteractionsMixin:
                 names += [c["name"] for c in cmds]
         return names
 
-    def slash(self, user: FakeUser, command: str, *path: str, in_dm: bool = False,
-              guild_id: int | None = None, **options: Any) -> InteractionRecord:
+    def slash(
+        self,
+        user: FakeUser,
+        command: str,
+        *path: str,
+        in_dm: bool = False,
+        guild_id: int | None = None,
+        **options: Any,
+    ) -> InteractionRecord:
         """Run ``/command path... option:value``; returns the interaction (see ``wait_answer``)."""
         cmd = self.command(command)
         data = {
@@ -55,8 +61,9 @@ class InteractionsMixin:
             data["guild_id"] = str(guild_id or self.guild_id)
         return self.interact(user, APPLICATION_COMMAND, data, in_dm=in_dm, guild_id=guild_id)
 
-    def autocomplete(self, user: FakeUser, command: str, *path: str, focused: str,
-                     **options: Any) -> InteractionRecord:
+    def autocomplete(
+        self, user: FakeUser, command: str, *path: str, focused: str, **options: Any
+    ) -> InteractionRecord:
         """Autocomplete for option ``focused`` (its typed text in ``options``)."""
         cmd = self.command(command)
         data = {
@@ -68,10 +75,18 @@ class InteractionsMixin:
         }
         return self.interact(user, AUTOCOMPLETE, data)
 
-    def tap(self, user: FakeUser, message: FakeMessage | int, custom_id: str | None = None, *,
-            label: str | None = None, forge: str | None = None,
-            values: list[str] | None = None, guild_id: int | None = None,
-            as_seen: bool = False) -> InteractionRecord:
+    def tap(
+        self,
+        user: FakeUser,
+        message: FakeMessage | int,
+        custom_id: str | None = None,
+        *,
+        label: str | None = None,
+        forge: str | None = None,
+        values: list[str] | None = None,
+        guild_id: int | None = None,
+        as_seen: bool = False,
+    ) -> InteractionRecord:
         """Tap a button (or pick ``values`` in a select) on a message the bot sent.
 
         ``forge="inject"`` puts ``custom_id`` on the message first (a crafted or old button);
@@ -89,19 +104,25 @@ class InteractionsMixin:
             raise ValueError("give custom_id or label")
         payload = snapshot.payload
         component = next(
-            (c for c in snapshot.components() if c.get("custom_id") == custom_id), None)
+            (c for c in snapshot.components() if c.get("custom_id") == custom_id), None
+        )
         if component is None:
             if forge is None:
                 raise AssertionError(
-                    f"{custom_id!r} is not on the message: {snapshot.custom_ids()}")
+                    f"{custom_id!r} is not on the message: {snapshot.custom_ids()}"
+                )
             if forge == "inject":
                 kind = 3 if values is not None else 2
                 crafted: dict[str, Any] = {"type": kind, "custom_id": custom_id}
                 if kind == 2:
                     crafted |= {"style": 1, "label": "crafted"}
                 else:
-                    crafted |= {"options": [{"label": v[:100] or "x", "value": v[:100] or "x"}
-                                            for v in values or ["x"]]}
+                    crafted |= {
+                        "options": [
+                            {"label": v[:100] or "x", "value": v[:100] or "x"}
+                            for v in values or ["x"]
+                        ]
+                    }
                 rows = list(payload.get("components") or [])
                 rows = [*rows[:4], {"type": 1, "components": [crafted]}]
                 payload = {**payload, "components": rows}
@@ -112,12 +133,18 @@ class InteractionsMixin:
         in_dm = "guild_id" not in payload
         if guild_id is None and not in_dm:
             guild_id = int(payload["guild_id"])
-        return self.interact(user, COMPONENT, data, message=payload, in_dm=in_dm,
-                             guild_id=guild_id)
+        return self.interact(user, COMPONENT, data, message=payload, in_dm=in_dm, guild_id=guild_id)
 
-    def interact(self, user: FakeUser, kind: int, data: dict[str, Any], *,
-                 message: dict[str, Any] | None = None, in_dm: bool = False,
-                 guild_id: int | None = None) -> InteractionRecord:
+    def interact(
+        self,
+        user: FakeUser,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        message: dict[str, Any] | None = None,
+        in_dm: bool = False,
+        guild_id: int | None = None,
+    ) -> InteractionRecord:
         """Build and dispatch one INTERACTION_CREATE (in the fake's server unless ``in_dm`` or
         another ``guild_id``: a server the bot has no GUILD_CREATE for)."""
         gid = guild_id or self.guild_id
@@ -139,8 +166,13 @@ class InteractionsMixin:
             dm = self._dm_channel_for(user)
             payload |= {
                 "channel_id": str(dm),
-                "channel": {"id": str(dm), "type": 1, "flags": 0, "last_message_id": None,
-                            "recipients": [user.user_payload()]},
+                "channel": {
+                    "id": str(dm),
+                    "type": 1,
+                    "flags": 0,
+                    "last_message_id": None,
+                    "recipients": [user.user_payload()],
+                },
                 "user": user.user_payload(),
                 "context": 1,
                 "authorizing_integration_owners": {"0": str(self.guild_id)},
@@ -151,18 +183,27 @@ class InteractionsMixin:
                 "guild": {"id": str(gid), "locale": "en-US", "features": []},
                 "guild_locale": "en-US",
                 "channel_id": str(self.channel_id),
-                "channel": {"id": str(self.channel_id), "type": 0, "guild_id": str(gid),
-                            "name": "training", "position": 0, "permission_overwrites": [],
-                            "nsfw": False, "parent_id": None, "flags": 0,
-                            "permissions": str(user_permissions(user))},
+                "channel": {
+                    "id": str(self.channel_id),
+                    "type": 0,
+                    "guild_id": str(gid),
+                    "name": "training",
+                    "position": 0,
+                    "permission_overwrites": [],
+                    "nsfw": False,
+                    "parent_id": None,
+                    "flags": 0,
+                    "permissions": str(user_permissions(user)),
+                },
                 "member": user.member_payload(),
                 "context": 0,
                 "authorizing_integration_owners": {"0": str(gid)},
             }
         if message is not None:
             payload["message"] = message
-        record = InteractionRecord(iid, token, kind, user, payload,
-                                   message_id=int(message["id"]) if message else None)
+        record = InteractionRecord(
+            iid, token, kind, user, payload, message_id=int(message["id"]) if message else None
+        )
         with self._cond:
             self.interactions[iid] = record
             self._by_token[token] = record
@@ -170,8 +211,9 @@ class InteractionsMixin:
         record.delivered = True
         return record
 
-    def wait_answer(self, interaction: InteractionRecord, timeout: float = 10.0,
-                    followups: int = 0) -> Answer:
+    def wait_answer(
+        self, interaction: InteractionRecord, timeout: float = 10.0, followups: int = 0
+    ) -> Answer:
         """Wait until the member sees something (and ``followups`` more messages); snapshot it."""
 
         def visible() -> bool:
@@ -196,8 +238,9 @@ class InteractionsMixin:
                 interaction_id=r.id,
                 ack_type=r.ack_type or 0,
                 message=message,
-                followups=[FakeMessage(self.messages[m]) for m in r.followup_ids
-                           if m in self.messages],
+                followups=[
+                    FakeMessage(self.messages[m]) for m in r.followup_ids if m in self.messages
+                ],
                 choices=list(r.choices) if r.choices is not None else None,
                 modal=r.modal,
                 outputs=list(r.outputs),
@@ -216,9 +259,12 @@ class InteractionsMixin:
         with self._cond:
             records = list(self.interactions.values())[since:]
         deadline = max((r.created for r in records), default=0) + window + 0.5
-        self._wait(lambda: all(r.ack_type is not None for r in records)
-                   or time.monotonic() > deadline, window + 2, "interactions to settle",
-                   raise_on_timeout=False)
+        self._wait(
+            lambda: all(r.ack_type is not None for r in records) or time.monotonic() > deadline,
+            window + 2,
+            "interactions to settle",
+            raise_on_timeout=False,
+        )
         problems = []
         for r in records:
             if r.ack_type is None and not r.expected_failure:
@@ -230,8 +276,12 @@ class InteractionsMixin:
         """Every callback, followup or edit the fake refused (late, invalid body, ...)."""
         with self._cond:
             records = list(self.interactions.values())[since:]
-            return [f"{r.label}: {s} {t}" for r in records if not r.expected_failure
-                    for s, t in r.refused]
+            return [
+                f"{r.label}: {s} {t}"
+                for r in records
+                if not r.expected_failure
+                for s, t in r.refused
+            ]
 
     def interaction_tokens(self) -> list[str]:
         """Every interaction token handed to the bot (secrets: they must never be logged)."""
@@ -247,14 +297,15 @@ class InteractionsMixin:
             return [FakeMessage(self.messages[m]) for m in self.dms.get(user.id, [])]
 
     def wait_dm(self, user: FakeUser, count: int = 1, timeout: float = 30.0) -> list[FakeMessage]:
-        self._wait(lambda: len(self.dms.get(user.id, [])) >= count, timeout,
-                   f"{count} DM(s) to a member")
+        self._wait(
+            lambda: len(self.dms.get(user.id, [])) >= count, timeout, f"{count} DM(s) to a member"
+        )
         return self.dms_to(user)
 
-
     @staticmethod
-    def _options(cmd: dict[str, Any], path: list[str], values: dict[str, Any],
-                 focused: str | None) -> list[dict[str, Any]]:
+    def _options(
+        cmd: dict[str, Any], path: list[str], values: dict[str, Any], focused: str | None
+    ) -> list[dict[str, Any]]:
         """Nest ``values`` under the subcommand ``path`` with the option types the bot declared."""
         schema = cmd.get("options") or []
         chain: list[tuple[str, int]] = []

@@ -24,9 +24,16 @@ class BotProcess:
     The whole stderr of every run is kept in ``<workdir>/<name>.stderr.log`` (appended per run).
     """
 
-    def __init__(self, fake: FakeDiscord, workdir: Path, *, script: Path = ROOT / "bot.py",
-                 args: tuple[str, ...] = ("--sync",), env: dict[str, str] | None = None,
-                 name: str = "bot") -> None:
+    def __init__(
+        self,
+        fake: FakeDiscord,
+        workdir: Path,
+        *,
+        script: Path = ROOT / "bot.py",
+        args: tuple[str, ...] = ("--sync",),
+        env: dict[str, str] | None = None,
+        name: str = "bot",
+    ) -> None:
         self.fake = fake
         self.workdir = workdir
         self.script = script
@@ -68,7 +75,11 @@ class BotProcess:
         stdout = self.out_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, str(self.script), *self.args],
-            cwd=ROOT, env=self.env(), stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+            cwd=ROOT,
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
             start_new_session=True,
         )
         stderr.close()
@@ -96,8 +107,10 @@ class BotProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
-                raise AssertionError(f"the bot did not stop within {timeout:.0f} s of signal {sig}"
-                                     f"\n--- bot stderr ---\n{self.log()[-3000:]}") from None
+                raise AssertionError(
+                    f"the bot did not stop within {timeout:.0f} s of signal {sig}"
+                    f"\n--- bot stderr ---\n{self.log()[-3000:]}"
+                ) from None
         return self.proc.returncode
 
     def kill(self) -> int:
@@ -123,5 +136,7 @@ class BotProcess:
             if text in chunk:
                 return chunk
             time.sleep(0.1)
-        raise AssertionError(f"{text!r} not logged within {timeout:.0f} s; log since mark:\n"
-                             f"{self.log_since(since)[-3000:]}")
+        raise AssertionError(
+            f"{text!r} not logged within {timeout:.0f} s; log since mark:\n"
+            f"{self.log_since(since)[-3000:]}"
+        )

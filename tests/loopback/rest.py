@@ -63,30 +63,43 @@ class Fault:
 class RestMixin:
     """REST side of ``FakeDiscord``."""
 
-
-    def fail_next(self, method: str, pattern: str, status: int, *, times: int = 1,
-                  retry_after: float = 0.4) -> Fault:
+    def fail_next(
+        self, method: str, pattern: str, status: int, *, times: int = 1, retry_after: float = 0.4
+    ) -> Fault:
         """Answer the next ``times`` matching requests with ``status`` (429 carries retry_after)."""
-        fault = Fault(method.upper(), re.compile(pattern), status, times, retry_after,
-                      f"injected {status}")
+        fault = Fault(
+            method.upper(), re.compile(pattern), status, times, retry_after, f"injected {status}"
+        )
         with self._cond:
             self.faults.append(fault)
         return fault
 
     def delay_next(self, method: str, pattern: str, seconds: float, *, times: int = 1) -> Fault:
         """Handle the next ``times`` matching requests normally, but only after ``seconds``."""
-        fault = Fault(method.upper(), re.compile(pattern), None, times, 0.0,
-                      f"delayed {seconds:.1f} s", delay=seconds)
+        fault = Fault(
+            method.upper(),
+            re.compile(pattern),
+            None,
+            times,
+            0.0,
+            f"delayed {seconds:.1f} s",
+            delay=seconds,
+        )
         with self._cond:
             self.faults.append(fault)
         return fault
 
-    def recorded(self, method: str | None = None, pattern: str | None = None,
-                 since: int = 0) -> list[Call]:
+    def recorded(
+        self, method: str | None = None, pattern: str | None = None, since: int = 0
+    ) -> list[Call]:
         with self._cond:
             calls = self.calls[since:]
-        return [c for c in calls if (method is None or c.method == method.upper())
-                and (pattern is None or re.search(pattern, c.path))]
+        return [
+            c
+            for c in calls
+            if (method is None or c.method == method.upper())
+            and (pattern is None or re.search(pattern, c.path))
+        ]
 
     def unknown_routes(self) -> list[Call]:
         """Requests to routes the fake does not implement (the bot used an unexpected API)."""
@@ -96,9 +109,8 @@ class RestMixin:
         with self._cond:
             return len(self.calls)
 
-
     async def _rest(self, request: web.Request) -> web.StreamResponse:
-        path = request.path[len(API):]
+        path = request.path[len(API) :]
         body: Any = None
         files: list[dict[str, Any]] = []
         ctype = request.headers.get("Content-Type", "")
@@ -109,16 +121,26 @@ class RestMixin:
                     body = json.loads(await part.text())  # type: ignore[union-attr]
                 else:
                     content = await part.read()  # type: ignore[union-attr]
-                    files.append({"field": part.name, "filename": part.filename,  # type: ignore[union-attr]
-                                  "content": bytes(content)})
+                    files.append(
+                        {
+                            "field": part.name,
+                            "filename": part.filename,  # type: ignore[union-attr]
+                            "content": bytes(content),
+                        }
+                    )
         else:
             raw = await request.read()
             if raw:
                 try:
                     body = json.loads(raw)
                 except ValueError:
-                    return self._respond(request, path, body, files,
-                                         error(400, "400: Bad Request (body is not JSON)", 50109))
+                    return self._respond(
+                        request,
+                        path,
+                        body,
+                        files,
+                        error(400, "400: Bad Request (body is not JSON)", 50109),
+                    )
         authorized = request.headers.get("Authorization") == f"Bot {self.token}"
         req = Request(request.method, path, dict(request.query), body, files, authorized)
         fault = self._take_fault(request.method, path)
@@ -145,33 +167,61 @@ class RestMixin:
     @staticmethod
     def _fault_reply(fault: Fault) -> Reply:
         if fault.status == 429:
-            return Reply(429, {"message": "You are being rate limited.",
-                               "retry_after": fault.retry_after, "global": False},
-                         {"Retry-After": str(max(1, round(fault.retry_after))),
-                          "X-RateLimit-Scope": "user", "X-RateLimit-Limit": "5",
-                          "X-RateLimit-Remaining": "0",
-                          "X-RateLimit-Reset-After": str(fault.retry_after),
-                          "X-RateLimit-Bucket": "fakebucket"})
+            return Reply(
+                429,
+                {
+                    "message": "You are being rate limited.",
+                    "retry_after": fault.retry_after,
+                    "global": False,
+                },
+                {
+                    "Retry-After": str(max(1, round(fault.retry_after))),
+                    "X-RateLimit-Scope": "user",
+                    "X-RateLimit-Limit": "5",
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset-After": str(fault.retry_after),
+                    "X-RateLimit-Bucket": "fakebucket",
+                },
+            )
         if fault.status >= 500:
             return Reply(fault.status, {"message": "500: Internal Server Error", "code": 0})
         return error(fault.status, f"{fault.status}: injected by test")
 
-    def _respond(self, request: web.Request, path: str, body: Any, files: list[dict[str, Any]],
-                 result: Any, fault: str | None = None) -> web.Response:
-        reply = result if isinstance(result, Reply) else Reply(200 if result is not None else 204,
-                                                               result)
+    def _respond(
+        self,
+        request: web.Request,
+        path: str,
+        body: Any,
+        files: list[dict[str, Any]],
+        result: Any,
+        fault: str | None = None,
+    ) -> web.Response:
+        reply = (
+            result
+            if isinstance(result, Reply)
+            else Reply(200 if result is not None else 204, result)
+        )
         headers = {"Via": "1.1 google", **reply.headers}
         if reply.status == 204 or reply.body is None:
-            response = web.Response(status=204 if reply.status < 300 else reply.status,
-                                    headers=headers)
+            response = web.Response(
+                status=204 if reply.status < 300 else reply.status, headers=headers
+            )
         else:
             # Exactly "application/json": discord.py compares the header with ==.
             headers["Content-Type"] = "application/json"
-            response = web.Response(status=reply.status, headers=headers,
-                                    body=json.dumps(reply.body).encode())
-        call = Call(request.method, path, dict(request.query), body,
-                    [{k: v for k, v in f.items()} for f in files], response.status,
-                    time.monotonic(), fault)
+            response = web.Response(
+                status=reply.status, headers=headers, body=json.dumps(reply.body).encode()
+            )
+        call = Call(
+            request.method,
+            path,
+            dict(request.query),
+            body,
+            [{k: v for k, v in f.items()} for f in files],
+            response.status,
+            time.monotonic(),
+            fault,
+        )
         with self._cond:
             self.calls.append(call)
             self._cond.notify_all()
@@ -218,15 +268,18 @@ class RestMixin:
         ]
         return [(m, re.compile(p), h) for m, p, h in table]
 
-
     def _auth(self, req: Request) -> None:
         if not req.authorized:
             raise error(401, "401: Unauthorized")
 
     def _r_me(self, m: re.Match[str], req: Request) -> Any:
         self._auth(req)
-        return self.bot_user.user_payload() | {"bot": True, "verified": True,
-                                               "mfa_enabled": False, "email": None}
+        return self.bot_user.user_payload() | {
+            "bot": True,
+            "verified": True,
+            "mfa_enabled": False,
+            "email": None,
+        }
 
     def _r_user(self, m: re.Match[str], req: Request) -> Any:
         self._auth(req)
@@ -261,8 +314,15 @@ class RestMixin:
         data: dict[str, Any] = {"url": f"ws://{self.address}/gateway/"}
         if req.path.endswith("/bot"):
             self._auth(req)
-            data |= {"shards": 1, "session_start_limit": {
-                "total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}}
+            data |= {
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 14_400_000,
+                    "max_concurrency": 1,
+                },
+            }
         return data
 
     def _r_put_commands(self, m: re.Match[str], req: Request) -> Any:
@@ -277,14 +337,20 @@ class RestMixin:
         problems = check_commands(req.body)
         if problems:
             raise error(400, "Invalid Form Body", 50035, errors=problems)
-        old = {c["name"]: c for c in (self.guild_commands.get(guild, []) if guild
-                                      else self.global_commands)}
+        old = {
+            c["name"]: c
+            for c in (self.guild_commands.get(guild, []) if guild else self.global_commands)
+        }
         stored = []
         for cmd in req.body:
             keep = old.get(cmd["name"])
             entry = {
-                "type": 1, "default_member_permissions": None, "nsfw": False,
-                "contexts": None, "integration_types": [0], "options": [],
+                "type": 1,
+                "default_member_permissions": None,
+                "nsfw": False,
+                "contexts": None,
+                "integration_types": [0],
+                "options": [],
                 **cmd,
                 "id": keep["id"] if keep else str(snowflake()),
                 "application_id": str(self.app_id),
@@ -319,8 +385,13 @@ class RestMixin:
         if user is None or user.bot:
             raise error(400, "Invalid Recipient(s)", 50033)
         cid = self._dm_channel_for(user)
-        return {"id": str(cid), "type": 1, "last_message_id": None, "flags": 0,
-                "recipients": [user.user_payload()]}
+        return {
+            "id": str(cid),
+            "type": 1,
+            "last_message_id": None,
+            "flags": 0,
+            "recipients": [user.user_payload()],
+        }
 
     def _r_send(self, m: re.Match[str], req: Request) -> Any:
         self._auth(req)
@@ -346,11 +417,17 @@ class RestMixin:
         self._auth(req)
         cid = int(m["channel"])
         if cid in self.dm_channels:
-            return {"id": str(cid), "type": 1, "last_message_id": None, "flags": 0,
-                    "recipients": [self.users[self.dm_channels[cid]].user_payload()]}
+            return {
+                "id": str(cid),
+                "type": 1,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [self.users[self.dm_channels[cid]].user_payload()],
+            }
         if cid == self.channel_id:
-            return guild_payload(self.guild_id, self.channel_id, self.owner.id,
-                                 self.guild_name)["channels"][0]
+            return guild_payload(self.guild_id, self.channel_id, self.owner.id, self.guild_name)[
+                "channels"
+            ][0]
         raise error(404, "Unknown Channel", 10003)
 
     def _r_guild(self, m: re.Match[str], req: Request) -> Any:

@@ -32,8 +32,14 @@ HOST = "127.0.0.1"
 class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
     """The fake server. ``start()`` it, point a bot at ``address``, drive it from tests."""
 
-    def __init__(self, *, token: str | None = None, heartbeat_ms: int = 41_250,
-                 callback_window: float = CALLBACK_WINDOW, multi_session: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        token: str | None = None,
+        heartbeat_ms: int = 41_250,
+        callback_window: float = CALLBACK_WINDOW,
+        multi_session: bool = False,
+    ) -> None:
         """``multi_session``: several bot processes stay connected at once (a new IDENTIFY
         does not end the other sessions); a test picks the receiving one with ``via``."""
         self.token = token or f"MTE.fake-{secrets.token_urlsafe(24)}.{secrets.token_urlsafe(27)}"
@@ -139,19 +145,35 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
         assert self._loop is not None, "the fake is not running"
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
-
-    def add_user(self, username: str, global_name: str | None = None, *, admin: bool = False,
-                 permissions: int | None = None,
-                 accepts_dms: bool = True) -> FakeUser:
-        user = FakeUser(snowflake(), username, global_name, admin=admin, accepts_dms=accepts_dms,
-                        permissions=permissions)
+    def add_user(
+        self,
+        username: str,
+        global_name: str | None = None,
+        *,
+        admin: bool = False,
+        permissions: int | None = None,
+        accepts_dms: bool = True,
+    ) -> FakeUser:
+        user = FakeUser(
+            snowflake(),
+            username,
+            global_name,
+            admin=admin,
+            accepts_dms=accepts_dms,
+            permissions=permissions,
+        )
         with self._cond:
             self.users[user.id] = user
         return user
 
-
-    def _wait(self, predicate: Callable[[], bool], timeout: float, what: str,
-              alive: Callable[[], bool] | None = None, raise_on_timeout: bool = True) -> None:
+    def _wait(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float,
+        what: str,
+        alive: Callable[[], bool] | None = None,
+        raise_on_timeout: bool = True,
+    ) -> None:
         deadline = time.monotonic() + timeout
         with self._cond:
             while not predicate():

@@ -14,8 +14,9 @@ LINK_STYLE = 5
 PREMIUM_STYLE = 6
 
 
-def check_message(body: dict[str, Any], *, edit: bool = False,
-                  has_files: bool = False) -> list[str]:
+def check_message(
+    body: dict[str, Any], *, edit: bool = False, has_files: bool = False
+) -> list[str]:
     """Problems with a message create/edit body, as ``path: problem`` strings."""
     problems: list[str] = []
     content = body.get("content")

@@ -53,11 +53,19 @@ class WebhookMixin:
         if record is None or record.token != m["token"]:
             raise error(404, "Unknown interaction", 10062)
         if record.ack_type is not None:
-            raise self._refuse(record, error(400, "Interaction has already been acknowledged.",
-                                             40060))
+            raise self._refuse(
+                record, error(400, "Interaction has already been acknowledged.", 40060)
+            )
         if time.monotonic() - record.created > self.callback_window:
-            raise self._refuse(record, error(404, "Unknown interaction (answered after "
-                                             f"{time.monotonic() - record.created:.1f} s)", 10062))
+            raise self._refuse(
+                record,
+                error(
+                    404,
+                    "Unknown interaction (answered after "
+                    f"{time.monotonic() - record.created:.1f} s)",
+                    10062,
+                ),
+            )
         body = req.body or {}
         kind = body.get("type")
         data = body.get("data") or {}
@@ -73,8 +81,9 @@ class WebhookMixin:
                 data = {"flags": flags | LOADING}
             message = self._new_message(record, data, req.files)
             record.original_id = int(message["id"])
-            record.outputs.append(("message" if kind == CHANNEL_MESSAGE else "loading",
-                                   record.original_id))
+            record.outputs.append(
+                ("message" if kind == CHANNEL_MESSAGE else "loading", record.original_id)
+            )
             resource = {"type": kind, "message": message}
         elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
             record.original_id = record.message_id
@@ -92,24 +101,32 @@ class WebhookMixin:
             return None
         original = record.original_id
         message = self.messages.get(original) if original else None
-        result: dict[str, Any] = {"interaction": {
-            "id": str(record.id),
-            "type": record.type,
-            "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE,
-            "response_message_ephemeral": bool(message and int(message["flags"]) & EPHEMERAL),
-        }}
+        result: dict[str, Any] = {
+            "interaction": {
+                "id": str(record.id),
+                "type": record.type,
+                "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE,
+                "response_message_ephemeral": bool(message and int(message["flags"]) & EPHEMERAL),
+            }
+        }
         if original and kind not in (AUTOCOMPLETE_RESULT, MODAL):
             result["interaction"]["response_message_id"] = str(original)
         if resource is not None:
             result["resource"] = resource
         return result
 
-    def _check_callback(self, record: InteractionRecord, kind: Any, data: dict[str, Any],
-                        has_files: bool) -> list[str]:
+    def _check_callback(
+        self, record: InteractionRecord, kind: Any, data: dict[str, Any], has_files: bool
+    ) -> list[str]:
         allowed = {
             APPLICATION_COMMAND: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL},
-            COMPONENT: {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE,
-                        UPDATE_MESSAGE, MODAL},
+            COMPONENT: {
+                CHANNEL_MESSAGE,
+                DEFERRED_CHANNEL_MESSAGE,
+                DEFERRED_UPDATE,
+                UPDATE_MESSAGE,
+                MODAL,
+            },
             AUTOCOMPLETE: {AUTOCOMPLETE_RESULT},
         }[record.type]
         if kind not in allowed:
@@ -128,47 +145,59 @@ class WebhookMixin:
             return problems
         return []
 
-    def _new_message(self, record: InteractionRecord | None, data: dict[str, Any],
-                     files: list[dict[str, Any]], channel_id: int | None = None) -> dict[str, Any]:
+    def _new_message(
+        self,
+        record: InteractionRecord | None,
+        data: dict[str, Any],
+        files: list[dict[str, Any]],
+        channel_id: int | None = None,
+    ) -> dict[str, Any]:
         mid = snowflake()
         body = dict(data)
         body["attachments"] = self._attachments(files, mid)
         in_dm = record is not None and "guild_id" not in record.payload
         meta = None
         if record is not None:
-            meta = {"id": str(record.id), "type": record.type,
-                    "user": record.user.user_payload(),
-                    "authorizing_integration_owners": {"0": str(self.guild_id)}}
+            meta = {
+                "id": str(record.id),
+                "type": record.type,
+                "user": record.user.user_payload(),
+                "authorizing_integration_owners": {"0": str(self.guild_id)},
+            }
         message = message_payload(
             message_id=mid,
             channel_id=channel_id or (int(record.payload["channel_id"]) if record else 0),
             author=self.bot_user.user_payload() | {"bot": True},
             body=body,
-            guild_id=None if in_dm or channel_id in self.dm_channels else int(
-                record.payload["guild_id"] if record else self.guild_id),
+            guild_id=None
+            if in_dm or channel_id in self.dm_channels
+            else int(record.payload["guild_id"] if record else self.guild_id),
             application_id=self.app_id if record else None,
             interaction=meta,
         )
         self.messages[mid] = message
         return message
 
-    def _edit_message(self, message_id: int | None, data: dict[str, Any],
-                      files: list[dict[str, Any]]) -> dict[str, Any]:
+    def _edit_message(
+        self, message_id: int | None, data: dict[str, Any], files: list[dict[str, Any]]
+    ) -> dict[str, Any]:
         if message_id is None or message_id not in self.messages:
             raise error(404, "Unknown Message", 10008)
         message = self.messages[message_id]
         for key in ("content", "embeds", "components", "poll"):
             if key in data:
-                message[key] = data[key] if data[key] is not None else (
-                    "" if key == "content" else [])
+                message[key] = (
+                    data[key] if data[key] is not None else ("" if key == "content" else [])
+                )
         if "embeds" in data:
             message["embeds"] = [{"type": "rich", **e} for e in data["embeds"] or []]
         if "attachments" in data:  # the attachments to keep, by id (new files have no id yet)
             keep = {str(a.get("id")) for a in data["attachments"] or []}
-            message["attachments"] = [a for a in message.get("attachments", [])
-                                      if a["id"] in keep]
-        message["attachments"] = [*message.get("attachments", []),
-                                  *self._attachments(files, message_id)]
+            message["attachments"] = [a for a in message.get("attachments", []) if a["id"] in keep]
+        message["attachments"] = [
+            *message.get("attachments", []),
+            *self._attachments(files, message_id),
+        ]
         message["flags"] = int(message.get("flags") or 0) & ~LOADING
         message["edited_timestamp"] = message["timestamp"]
         return message
@@ -177,26 +206,37 @@ class WebhookMixin:
     def _attachments(files: list[dict[str, Any]], message_id: int) -> list[dict[str, Any]]:
         """Attachment objects for uploaded files; ``_content`` (fake only) keeps the text."""
         return [
-            {"id": str(snowflake()), "filename": f["filename"], "size": len(f["content"]),
-             "url": f"https://cdn.invalid/{message_id}/{f['filename']}",
-             "proxy_url": f"https://cdn.invalid/{message_id}/{f['filename']}",
-             "content_type": "application/octet-stream",
-             "_content": f["content"].decode("utf-8", "replace")}
+            {
+                "id": str(snowflake()),
+                "filename": f["filename"],
+                "size": len(f["content"]),
+                "url": f"https://cdn.invalid/{message_id}/{f['filename']}",
+                "proxy_url": f"https://cdn.invalid/{message_id}/{f['filename']}",
+                "content_type": "application/octet-stream",
+                "_content": f["content"].decode("utf-8", "replace"),
+            }
             for f in files
         ]
 
     def _r_followup(self, m: re.Match[str], req: Request) -> Any:
         record = self._interaction(m["token"], m["app"])
         if record.ack_type is None:
-            raise self._refuse(record, error(404, "Unknown Webhook (followup before the "
-                                             "interaction was acknowledged)", 10015))
+            raise self._refuse(
+                record,
+                error(
+                    404, "Unknown Webhook (followup before the interaction was acknowledged)", 10015
+                ),
+            )
         data = req.body or {}
         problems = validation.check_message(data, has_files=bool(req.files))
         if problems:
             raise self._refuse(record, error(400, "Invalid Form Body", 50035, errors=problems))
         original = self.messages.get(record.original_id or -1)
-        if (record.ack_type == DEFERRED_CHANNEL_MESSAGE and original is not None
-                and int(original["flags"]) & LOADING):
+        if (
+            record.ack_type == DEFERRED_CHANNEL_MESSAGE
+            and original is not None
+            and int(original["flags"]) & LOADING
+        ):
             # Discord: the first followup after a deferred reply fills in the "thinking" message.
             message = self._edit_message(record.original_id, data, req.files)
             record.outputs.append(("edit", record.original_id))

@@ -51,6 +51,7 @@ async def store(db_url):
 
 # --- the bot in simcord (for /mydata and /t2admin) ----------------------------------------------
 
+
 @pytest.fixture
 def knowledge_dir(tmp_path):
     """A private copy of the real knowledge, so a test may break it."""
@@ -73,8 +74,9 @@ def simcord_bot(database_url, knowledge_dir):
     from bot import build_bot
     from t2bot.settings import Settings
 
-    settings = Settings(database_url=database_url, knowledge_dir=knowledge_dir,
-                        emergency_number="112")
+    settings = Settings(
+        database_url=database_url, knowledge_dir=knowledge_dir, emergency_number="112"
+    )
     return build_bot(settings, sync_commands=True)
 
 

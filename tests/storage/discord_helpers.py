@@ -29,8 +29,9 @@ def last(result: InteractionResult) -> Any:
 
 
 def buttons(message: Any) -> list[dict[str, Any]]:
-    return [c for row in message.components for c in row.get("components", [])
-            if c.get("type") == 2]
+    return [
+        c for row in message.components for c in row.get("components", []) if c.get("type") == 2
+    ]
 
 
 def button_with(message: Any, fragment: str) -> dict[str, Any]:

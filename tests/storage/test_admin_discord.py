@@ -36,15 +36,19 @@ async def test_only_managers_see_the_admin_commands(world, manager) -> None:
     assert "t2admin settings" not in alice.available_commands(channel)
     assert "mydata history" in alice.available_commands(channel)
     assert {"t2admin settings", "t2admin reload", "t2admin sync"} <= set(
-        manager.available_commands(channel))
+        manager.available_commands(channel)
+    )
 
 
 async def test_a_member_allowed_the_command_by_mistake_is_still_refused(world) -> None:
     env, guild, channel, alice, _ = world
     commands = {c.name: c for c in await env.bot.tree.fetch_commands()}
     guild.set_command_permissions(commands["t2admin"], {alice: True})  # visible to Alice now
-    for command, options in [("t2admin settings", {"retention_days": 1}),
-                             ("t2admin reload", {}), ("t2admin sync", {})]:
+    for command, options in [
+        ("t2admin settings", {"retention_days": 1}),
+        ("t2admin reload", {}),
+        ("t2admin sync", {}),
+    ]:
         result = await alice.slash(channel, command, **options)
         assert result.ephemeral and "Manage Server" in text_of(result), command
     assert await env.bot.store.guild_settings(guild.id) == GuildSettings(guild.id, None, 180, True)
@@ -63,8 +67,9 @@ async def test_settings_change_and_the_triage_uses_the_new_number(world, manager
     env, guild, channel, alice, _ = world
     before = await alice.slash(channel, "backpain")  # the triage caches the number...
     assert "112" in text_of(before)
-    result = await manager.slash(channel, "t2admin settings", emergency_number="144",
-                                 retention_days=30, allow_sharing=True)
+    result = await manager.slash(
+        channel, "t2admin settings", emergency_number="144", retention_days=30, allow_sharing=True
+    )
     text = text_of(result)
     assert "Settings saved" in text and "144" in text and "30 days" in text and "yes" in text
     assert await env.bot.store.guild_settings(guild.id) == GuildSettings(guild.id, "144", 30, True)
@@ -78,13 +83,21 @@ async def test_settings_change_and_the_triage_uses_the_new_number(world, manager
 
 async def test_a_shorter_retention_applies_at_once(world, manager, database_url) -> None:
     env, guild, channel, alice, _ = world
-    saved = await env.bot.store.save_result(user_id=alice.id, guild_id=guild.id, urgency=None,
-                                            contributor_ids=[], tip_ids=[],
-                                            knowledge_version="v1")
+    saved = await env.bot.store.save_result(
+        user_id=alice.id,
+        guild_id=guild.id,
+        urgency=None,
+        contributor_ids=[],
+        tip_ids=[],
+        knowledge_version="v1",
+    )
     engine = sa.create_engine(database_url)
     with engine.begin() as connection:
-        connection.execute(sa.update(SavedResultRow.__table__).values(
-            saved_utc=datetime.now(UTC) - timedelta(days=10)))
+        connection.execute(
+            sa.update(SavedResultRow.__table__).values(
+                saved_utc=datetime.now(UTC) - timedelta(days=10)
+            )
+        )
     engine.dispose()
     await manager.slash(channel, "t2admin settings", retention_days=30)
     assert [r.id for r in await env.bot.store.history(alice.id)] == [saved.id]
@@ -132,8 +145,9 @@ async def test_reload_picks_up_a_change(world, manager, knowledge_dir) -> None:
     env, _, channel, _, _ = world
     version = env.bot.knowledge.current.version
     contributors = next(p for p in knowledge_dir.glob("*.yaml") if "worn_shoes" in p.read_text())
-    contributors.write_text(contributors.read_text().replace("Worn-out running shoes",
-                                                             "Tired running shoes"))
+    contributors.write_text(
+        contributors.read_text().replace("Worn-out running shoes", "Tired running shoes")
+    )
     reloaded = await manager.slash(channel, "t2admin reload")
     assert f"Knowledge reloaded (version {version}: the question flow" in text_of(reloaded)
     assert env.bot.knowledge.current.contributor("worn_shoes").name == "Tired running shoes"

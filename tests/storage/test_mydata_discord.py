@@ -16,9 +16,14 @@ from tests.storage.discord_helpers import button_with, buttons, forged_tap, last
 
 
 async def save(store: Store, member, **overrides):
-    values = dict(user_id=member.id, guild_id=None, urgency="soon",
-                  contributor_ids=["not_aero_adapted", "worn_shoes"],
-                  tip_ids=["acclimate_gradually"], knowledge_version="v1")
+    values = dict(
+        user_id=member.id,
+        guild_id=None,
+        urgency="soon",
+        contributor_ids=["not_aero_adapted", "worn_shoes"],
+        tip_ids=["acclimate_gradually"],
+        knowledge_version="v1",
+    )
     values.update(overrides)
     return await store.save_result(**values)
 
@@ -26,8 +31,11 @@ async def save(store: Store, member, **overrides):
 def backdate(url: str, days: int) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        connection.execute(sa.update(SavedResultRow.__table__).values(
-            saved_utc=datetime.now(UTC) - timedelta(days=days)))
+        connection.execute(
+            sa.update(SavedResultRow.__table__).values(
+                saved_utc=datetime.now(UTC) - timedelta(days=days)
+            )
+        )
     engine.dispose()
 
 
@@ -150,14 +158,17 @@ async def message_with_button(env, channel, custom_id: str):
     return message
 
 
-@pytest.mark.parametrize("custom_id", [
-    "t2d:del:12ab",
-    "t2d:del:",
-    "t2d:erase:{me}",
-    "t2d:del:{me}:extra",
-    "t2d:" + "9" * 96,
-    "t2d:",
-])
+@pytest.mark.parametrize(
+    "custom_id",
+    [
+        "t2d:del:12ab",
+        "t2d:del:",
+        "t2d:erase:{me}",
+        "t2d:del:{me}:extra",
+        "t2d:" + "9" * 96,
+        "t2d:",
+    ],
+)
 async def test_malformed_data_buttons_get_a_polite_answer(world, custom_id) -> None:
     env, _, channel, alice, _ = world
     await save(env.bot.store, alice)
@@ -179,11 +190,14 @@ async def test_a_valid_delete_button_on_any_message_still_checks_the_owner(world
     assert len(await env.bot.store.history(alice.id)) == 1
 
 
-@pytest.mark.parametrize("command, method", [
-    ("mydata history", "history"),
-    ("mydata export", "export_member"),
-    ("mydata delete", "export_member"),
-])
+@pytest.mark.parametrize(
+    "command, method",
+    [
+        ("mydata history", "history"),
+        ("mydata export", "export_member"),
+        ("mydata delete", "export_member"),
+    ],
+)
 async def test_storage_outage_gets_a_polite_answer(world, monkeypatch, command, method) -> None:
     env, _, channel, alice, _ = world
 
@@ -216,14 +230,21 @@ async def old_result(database_url) -> None:
     """A result saved 200 days before the bot starts (default retention: 180 days)."""
     store = Store(database_url)
     await store.start()
-    await store.save_result(user_id=42, guild_id=None, urgency=None, contributor_ids=[],
-                            tip_ids=[], knowledge_version="v0")
+    await store.save_result(
+        user_id=42,
+        guild_id=None,
+        urgency=None,
+        contributor_ids=[],
+        tip_ids=[],
+        knowledge_version="v0",
+    )
     await store.close()
     backdate(database_url, 200)
 
 
-async def test_expired_results_are_purged_on_start_and_every_hour(old_result, world,
-                                                                  database_url) -> None:
+async def test_expired_results_are_purged_on_start_and_every_hour(
+    old_result, world, database_url
+) -> None:
     env, _, _, alice, _ = world
     await env.settle()
     assert await env.bot.store.history(42) == []  # purged when the bot started

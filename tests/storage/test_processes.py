@@ -24,16 +24,26 @@ class Worker:
     @classmethod
     async def start(cls, url: str, name: str, *args: str) -> Worker:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.storage.worker_process", url, name, *args, cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "tests.storage.worker_process",
+            url,
+            name,
+            *args,
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         return cls(process)
 
     async def ready(self) -> None:
         line = await asyncio.wait_for(self.process.stdout.readline(), WAIT)
         if line.strip() != b"ready":
-            raise AssertionError(f"worker did not start: {line!r} "
-                                 f"{(await self.process.stderr.read()).decode()[-2000:]}")
+            raise AssertionError(
+                f"worker did not start: {line!r} "
+                f"{(await self.process.stderr.read()).decode()[-2000:]}"
+            )
 
     def go(self) -> None:
         self.process.stdin.write(b"go\n")
@@ -67,8 +77,10 @@ async def test_history_is_the_same_from_every_process(shared_db_url) -> None:
     await here.start()
     try:
         history = await here.history(ALICE)
-        assert [[r.id, r.knowledge_version, list(r.contributor_ids), r.saved_utc.isoformat()]
-                for r in history] == seen_by_second
+        assert [
+            [r.id, r.knowledge_version, list(r.contributor_ids), r.saved_utc.isoformat()]
+            for r in history
+        ] == seen_by_second
     finally:
         await here.close()
 
@@ -80,15 +92,31 @@ async def test_each_due_reminder_is_claimed_by_exactly_one_process(shared_db_url
         due = set()
         for n in range(150):
             reminder = await seeder.set_reminder(
-                user_id=10_000 + n, guild_id=None, focus="hips", minutes=5, local_time="07:00",
-                days=[0], timezone="UTC", next_due_utc=NOW - timedelta(seconds=n % 7))
+                user_id=10_000 + n,
+                guild_id=None,
+                focus="hips",
+                minutes=5,
+                local_time="07:00",
+                days=[0],
+                timezone="UTC",
+                next_due_utc=NOW - timedelta(seconds=n % 7),
+            )
             due.add(reminder.id)
-        await seeder.set_reminder(user_id=99, guild_id=None, focus="hips", minutes=5,
-                                  local_time="07:00", days=[0], timezone="UTC",
-                                  next_due_utc=NOW + timedelta(minutes=1))  # not due
+        await seeder.set_reminder(
+            user_id=99,
+            guild_id=None,
+            focus="hips",
+            minutes=5,
+            local_time="07:00",
+            days=[0],
+            timezone="UTC",
+            next_due_utc=NOW + timedelta(minutes=1),
+        )  # not due
 
-        workers = [await Worker.start(shared_db_url, name, "claim", NOW.isoformat(), "4")
-                   for name in ("alpha", "beta")]
+        workers = [
+            await Worker.start(shared_db_url, name, "claim", NOW.isoformat(), "4")
+            for name in ("alpha", "beta")
+        ]
         await started(*workers)
         claimed = [await worker.result() for worker in workers]
         every_claim = claimed[0] + claimed[1]
@@ -100,8 +128,7 @@ async def test_each_due_reminder_is_claimed_by_exactly_one_process(shared_db_url
         for n in range(150):
             (reminder,) = await seeder.reminders_for(10_000 + n)
             owners[reminder.id] = reminder.claimed_by
-        assert all(owner and owner.split("-")[0] in {"alpha", "beta"}
-                   for owner in owners.values())
+        assert all(owner and owner.split("-")[0] in {"alpha", "beta"} for owner in owners.values())
         assert [r.claimed_by for r in await seeder.reminders_for(99)] == [None]
         assert {owner.split("-")[0] for owner in owners.values()} <= {"alpha", "beta"}
     finally:

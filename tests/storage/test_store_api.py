@@ -18,16 +18,29 @@ NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
 async def save(store: Store, user_id: int = ALICE, guild_id: int | None = GUILD, **overrides):
-    values = dict(user_id=user_id, guild_id=guild_id, urgency=None,
-                  contributor_ids=["not_aero_adapted", "worn_shoes"],
-                  tip_ids=["build_aero_gradually"], knowledge_version="abc123")
+    values = dict(
+        user_id=user_id,
+        guild_id=guild_id,
+        urgency=None,
+        contributor_ids=["not_aero_adapted", "worn_shoes"],
+        tip_ids=["build_aero_gradually"],
+        knowledge_version="abc123",
+    )
     values.update(overrides)
     return await store.save_result(**values)
 
 
 async def remind(store: Store, user_id: int = ALICE, due: datetime = NOW, **overrides):
-    values = dict(user_id=user_id, guild_id=GUILD, focus="after_ride", minutes=10,
-                  local_time="07:30", days=[0, 2, 4], timezone="Europe/Berlin", next_due_utc=due)
+    values = dict(
+        user_id=user_id,
+        guild_id=GUILD,
+        focus="after_ride",
+        minutes=10,
+        local_time="07:30",
+        days=[0, 2, 4],
+        timezone="Europe/Berlin",
+        next_due_utc=due,
+    )
     values.update(overrides)
     return await store.set_reminder(**values)
 
@@ -35,9 +48,11 @@ async def remind(store: Store, user_id: int = ALICE, due: datetime = NOW, **over
 def backdate(store: Store, result_id: int, when: datetime) -> None:
     """Pretend a result was saved at ``when`` (the API always uses the current time)."""
     with store._engine.begin() as connection:
-        connection.execute(sa.update(SavedResultRow.__table__)
-                           .where(SavedResultRow.__table__.c.id == result_id)
-                           .values(saved_utc=when))
+        connection.execute(
+            sa.update(SavedResultRow.__table__)
+            .where(SavedResultRow.__table__.c.id == result_id)
+            .values(saved_utc=when)
+        )
 
 
 async def test_saved_results_come_back_newest_first_and_only_the_members(store) -> None:
@@ -62,13 +77,16 @@ async def test_results_saved_in_dms_have_no_server(store) -> None:
     assert (await store.history(ALICE))[0].guild_id is None
 
 
-@pytest.mark.parametrize("field, value", [
-    ("contributor_ids", ["My back hurts since Sunday"]),
-    ("tip_ids", ["ok_id", "DROP TABLE"]),
-    ("urgency", "call me at 555"),
-    ("contributor_ids", ["x" * 40]),
-    ("knowledge_version", ""),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("contributor_ids", ["My back hurts since Sunday"]),
+        ("tip_ids", ["ok_id", "DROP TABLE"]),
+        ("urgency", "call me at 555"),
+        ("contributor_ids", ["x" * 40]),
+        ("knowledge_version", ""),
+    ],
+)
 async def test_free_text_is_never_stored(store, field, value) -> None:
     with pytest.raises(ValueError):
         await save(store, **{field: value})
@@ -173,14 +191,17 @@ async def test_guild_settings_default_then_change(store) -> None:
     assert await store.guild_settings(OTHER_GUILD) == GuildSettings(OTHER_GUILD, None, 180, True)
 
 
-@pytest.mark.parametrize("changes, error", [
-    ({"retention_days": 0}, ValueError),
-    ({"retention_days": 3651}, ValueError),
-    ({"retention_days": True}, ValueError),
-    ({"emergency_number": "9" * 101}, ValueError),
-    ({"allow_sharing": "yes"}, ValueError),
-    ({"colour": "red"}, TypeError),
-])
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"retention_days": 0}, ValueError),
+        ({"retention_days": 3651}, ValueError),
+        ({"retention_days": True}, ValueError),
+        ({"emergency_number": "9" * 101}, ValueError),
+        ({"allow_sharing": "yes"}, ValueError),
+        ({"colour": "red"}, TypeError),
+    ],
+)
 async def test_bad_guild_settings_are_refused(store, changes, error) -> None:
     with pytest.raises(error):
         await store.update_guild_settings(GUILD, **changes)
@@ -199,16 +220,19 @@ async def test_a_members_reminder_is_replaced_not_added(store) -> None:
     assert await store.reminders_for(ALICE) == []
 
 
-@pytest.mark.parametrize("overrides", [
-    {"focus": "Stretch my back please"},
-    {"minutes": 0},
-    {"local_time": "7:30"},
-    {"local_time": "24:00"},
-    {"days": []},
-    {"days": [7]},
-    {"timezone": "Mars/Olympus"},
-    {"due": datetime(2025, 3, 1, 12, 0)},  # naive
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"focus": "Stretch my back please"},
+        {"minutes": 0},
+        {"local_time": "7:30"},
+        {"local_time": "24:00"},
+        {"days": []},
+        {"days": [7]},
+        {"timezone": "Mars/Olympus"},
+        {"due": datetime(2025, 3, 1, 12, 0)},  # naive
+    ],
+)
 async def test_bad_reminders_are_refused(store, overrides) -> None:
     with pytest.raises(ValueError):
         await remind(store, **overrides)

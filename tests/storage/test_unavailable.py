@@ -17,9 +17,14 @@ GUILD = 900_000_000_000_000_001
 
 
 async def save(store: Store, user_id: int = ALICE):
-    return await store.save_result(user_id=user_id, guild_id=GUILD, urgency="soon",
-                                   contributor_ids=["bike_fit"], tip_ids=["rest"],
-                                   knowledge_version="v1")
+    return await store.save_result(
+        user_id=user_id,
+        guild_id=GUILD,
+        urgency="soon",
+        contributor_ids=["bike_fit"],
+        tip_ids=["rest"],
+        knowledge_version="v1",
+    )
 
 
 @pytest.fixture
@@ -34,7 +39,8 @@ async def sqlite_store(tmp_path):
 
 
 async def test_writes_fail_with_store_unavailable_while_another_process_writes(
-        sqlite_store, caplog) -> None:
+    sqlite_store, caplog
+) -> None:
     store, path = sqlite_store
     await save(store)
     await store.set_followup(ALICE, GUILD, (await store.history(ALICE))[0].saved_utc)
@@ -81,8 +87,9 @@ async def test_a_failure_half_way_through_undoes_the_whole_operation(sqlite_stor
     await store.set_followup(ALICE, None, (await store.history(ALICE))[0].saved_utc)
     other = sqlite3.connect(path, isolation_level=None)
     # The last table delete_member touches refuses: the earlier deletes must be undone.
-    other.execute("CREATE TRIGGER refuse BEFORE DELETE ON followup "
-                  "BEGIN SELECT RAISE(ABORT, 'refused'); END")
+    other.execute(
+        "CREATE TRIGGER refuse BEFORE DELETE ON followup BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
     other.close()
     with pytest.raises(sa.exc.DBAPIError):
         await store.delete_member(ALICE)
@@ -106,9 +113,12 @@ async def test_a_restarted_postgresql_server_costs_no_request() -> None:
     try:
         await save(store)
         with sa.create_engine(store.url).connect() as admin:
-            killed = admin.execute(sa.text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE application_name = 't2bot' AND pid <> pg_backend_pid()")).scalar()
+            killed = admin.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = 't2bot' AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
         assert killed >= 1
         assert len(await store.history(ALICE)) == 1
     finally:

@@ -38,13 +38,20 @@ async def main(url: str, name: str, action: str, args: list[str]) -> object:
         if action == "claim":
             return await claim_all(store, name, datetime.fromisoformat(args[0]), int(args[1]))
         if action == "save":
-            saved = await store.save_result(user_id=int(args[0]), guild_id=None, urgency="soon",
-                                            contributor_ids=["bike_fit"], tip_ids=["rest"],
-                                            knowledge_version=name)
+            saved = await store.save_result(
+                user_id=int(args[0]),
+                guild_id=None,
+                urgency="soon",
+                contributor_ids=["bike_fit"],
+                tip_ids=["rest"],
+                knowledge_version=name,
+            )
             return saved.id
         if action == "history":
-            return [[r.id, r.knowledge_version, list(r.contributor_ids), r.saved_utc.isoformat()]
-                    for r in await store.history(int(args[0]))]
+            return [
+                [r.id, r.knowledge_version, list(r.contributor_ids), r.saved_utc.isoformat()]
+                for r in await store.history(int(args[0]))
+            ]
         raise SystemExit(f"unknown action {action}")
     finally:
         await store.close()

@@ -49,8 +49,9 @@ def simcord_bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     Extensions that do not exist yet are left out, so these tests run on their own."""
     present = tuple(e for e in client.EXTENSIONS if importlib.util.find_spec(e) is not None)
     monkeypatch.setattr(client, "EXTENSIONS", present)
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}",
-                        knowledge_dir=FIXTURE_DIR)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}", knowledge_dir=FIXTURE_DIR
+    )
     return client.build_bot(settings, sync_commands=True)
 
 
@@ -185,8 +186,9 @@ async def test_list_one_area_fits_one_page_and_opens_stretches(world: World) -> 
 
 
 async def test_routine_walks_move_by_move(world: World) -> None:
-    result = await world.alice.slash(world.channel, "stretch routine", minutes=10,
-                                     focus="after_ride")
+    result = await world.alice.slash(
+        world.channel, "stretch routine", minutes=10, focus="after_ride"
+    )
     assert result.ephemeral
     overview = result.response.embeds[0]
     assert overview.title == "After a ride · 9 min 30 s"
@@ -259,13 +261,16 @@ async def test_stretch_button_opens_for_anyone(world: World) -> None:
     assert opened.response.embeds[0].title == "Chin tuck"
 
 
-@pytest.mark.parametrize("custom_id", [
-    "t2s:rn:c.zzzz:10:abc",          # contributor tag not in this knowledge
-    "t2s:rn:f.hips:99:any",          # minutes out of range
-    "t2s:show:no_such_stretch",
-    "t2s:rt:f.hips:10:42:any",       # malformed owner
-    "t2s:garbage",
-])
+@pytest.mark.parametrize(
+    "custom_id",
+    [
+        "t2s:rn:c.zzzz:10:abc",  # contributor tag not in this knowledge
+        "t2s:rn:f.hips:99:any",  # minutes out of range
+        "t2s:show:no_such_stretch",
+        "t2s:rt:f.hips:10:42:any",  # malformed owner
+        "t2s:garbage",
+    ],
+)
 async def test_stale_or_malformed_buttons_are_refused_politely(
     world: World, custom_id: str
 ) -> None:
@@ -320,8 +325,9 @@ async def test_share_posts_a_public_copy_when_allowed(world: World) -> None:
     opened = await world.bob.click(public, label="Open for me")
     assert opened.ephemeral and opened.response.embeds[0].title == "Couch stretch"
 
-    routine = await world.alice.slash(world.channel, "stretch routine", minutes=5,
-                                      focus="before_run")
+    routine = await world.alice.slash(
+        world.channel, "stretch routine", minutes=5, focus="before_run"
+    )
     await world.alice.click(routine.response, label="Share in channel")
     public = world.channel.last_message
     assert public.embeds[0].title.startswith("Before a run")
@@ -360,8 +366,9 @@ def dms(world: World) -> list[discord.Message]:
 
 
 async def test_timezone_autocomplete(world: World) -> None:
-    offered = await world.alice.autocomplete(world.channel, "stretch remind set", "timezone",
-                                             "london")
+    offered = await world.alice.autocomplete(
+        world.channel, "stretch remind set", "timezone", "london"
+    )
     assert "Europe/London" in [c["value"] for c in offered]
     assert len(offered) <= 25
     days = await world.alice.autocomplete(world.channel, "stretch remind set", "days", "Mon Wed")
@@ -373,8 +380,15 @@ async def test_timezone_autocomplete(world: World) -> None:
 async def test_reminder_is_sent_by_dm_at_local_time_then_next_day(world: World) -> None:
     now = world.env.now()  # the simulation starts on 2026-01-01 (London = UTC in winter)
     at = (now + timedelta(minutes=5)).strftime("%H:%M")
-    result = await world.alice.slash(world.channel, "stretch remind set", time=at, days="daily",
-                                     routine="hips", timezone="Europe/London", minutes=5)
+    result = await world.alice.slash(
+        world.channel,
+        "stretch remind set",
+        time=at,
+        days="daily",
+        routine="hips",
+        timezone="Europe/London",
+        minutes=5,
+    )
     assert result.ephemeral
     assert "Reminder set" in result.response.content
     assert "Europe/London" in result.response.content
@@ -404,8 +418,14 @@ async def test_reminder_is_sent_by_dm_at_local_time_then_next_day(world: World) 
 
 async def test_reminder_off_stops_it(world: World) -> None:
     at = (world.env.now() + timedelta(minutes=3)).strftime("%H:%M")
-    await world.alice.slash(world.channel, "stretch remind set", time=at, days="daily",
-                            routine="lower_back", timezone="Europe/London")
+    await world.alice.slash(
+        world.channel,
+        "stretch remind set",
+        time=at,
+        days="daily",
+        routine="lower_back",
+        timezone="Europe/London",
+    )
     off = await world.alice.slash(world.channel, "stretch remind off")
     assert "off" in off.response.content
     await world.env.advance_time(10 * 60)
@@ -416,34 +436,67 @@ async def test_reminder_off_stops_it(world: World) -> None:
 
 async def test_closed_dms_are_reported_once_and_not_retried(world: World) -> None:
     at = (world.env.now() + timedelta(minutes=2)).strftime("%H:%M")
-    await world.alice.slash(world.channel, "stretch remind set", time=at, days="daily",
-                            routine="hips", timezone="Europe/London")
-    world.env.inject_error("POST", "/channels/*/messages", status=403, code=50007,
-                           message="Cannot send messages to this user", times=None)
+    await world.alice.slash(
+        world.channel,
+        "stretch remind set",
+        time=at,
+        days="daily",
+        routine="hips",
+        timezone="Europe/London",
+    )
+    world.env.inject_error(
+        "POST",
+        "/channels/*/messages",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+        times=None,
+    )
     await world.env.advance_time(3 * 60)
-    attempts = [e for e in world.env.http_requests
-                if e.method == "POST" and e.path.endswith("/messages")]
+    attempts = [
+        e for e in world.env.http_requests if e.method == "POST" and e.path.endswith("/messages")
+    ]
     assert len(attempts) == 1
     await advance(world, 26 * 60 * 60)  # past the next day's time too
-    attempts = [e for e in world.env.http_requests
-                if e.method == "POST" and e.path.endswith("/messages")]
+    attempts = [
+        e for e in world.env.http_requests if e.method == "POST" and e.path.endswith("/messages")
+    ]
     assert len(attempts) == 1  # never retried
     listed = await world.alice.slash(world.channel, "stretch remind list")
     assert "could not send you a DM" in listed.response.content
 
 
 async def test_reminder_input_is_validated(world: World) -> None:
-    bad_time = await world.alice.slash(world.channel, "stretch remind set", time="25:00",
-                                       days="daily", routine="hips", timezone="Europe/London")
+    bad_time = await world.alice.slash(
+        world.channel,
+        "stretch remind set",
+        time="25:00",
+        days="daily",
+        routine="hips",
+        timezone="Europe/London",
+    )
     assert "time does not exist" in bad_time.response.content
-    bad_days = await world.alice.slash(world.channel, "stretch remind set", time="07:00",
-                                       days="someday", routine="hips", timezone="Europe/London")
+    bad_days = await world.alice.slash(
+        world.channel,
+        "stretch remind set",
+        time="07:00",
+        days="someday",
+        routine="hips",
+        timezone="Europe/London",
+    )
     assert "not a day" in bad_days.response.content
-    bad_zone = await world.alice.slash(world.channel, "stretch remind set", time="07:00",
-                                       days="daily", routine="hips", timezone="Mars/Base")
+    bad_zone = await world.alice.slash(
+        world.channel,
+        "stretch remind set",
+        time="07:00",
+        days="daily",
+        routine="hips",
+        timezone="Mars/Base",
+    )
     assert "timezone" in bad_zone.response.content
-    no_zone = await world.alice.slash(world.channel, "stretch remind set", time="07:00",
-                                      days="daily", routine="hips")
+    no_zone = await world.alice.slash(
+        world.channel, "stretch remind set", time="07:00", days="daily", routine="hips"
+    )
     assert "add your timezone" in no_zone.response.content
 
 
@@ -454,11 +507,19 @@ async def test_reminder_waits_out_knowledge_without_moves_for_its_focus(
     one warning (no member id), the reminder stays on and comes back once moves return."""
     at = (world.env.now() + timedelta(minutes=3)).strftime("%H:%M")
     for member in (world.alice, world.bob):
-        await member.slash(world.channel, "stretch remind set", time=at, days="daily",
-                           routine="hips", timezone="Europe/London", minutes=5)
+        await member.slash(
+            world.channel,
+            "stretch remind set",
+            time=at,
+            days="daily",
+            routine="hips",
+            timezone="Europe/London",
+            minutes=5,
+        )
     holder = world.bot.knowledge
     no_hips = holder.current.model_copy(
-        update={"stretches": [s for s in holder.current.stretches if "hips" not in s.focus]})
+        update={"stretches": [s for s in holder.current.stretches if "hips" not in s.focus]}
+    )
     monkeypatch.setattr(holder, "current", no_hips)
     caplog.set_level(logging.WARNING, logger="cogs.stretches")
 
@@ -478,6 +539,7 @@ async def test_reminder_waits_out_knowledge_without_moves_for_its_focus(
     await advance(world, 24 * 60 * 60)
     sent = dms(world)
     assert len(sent) == 1 and sent[0].embeds[0].title.startswith("Hips ·")
+
 
 # --- Discord limits on the real content -----------------------------------------------------
 

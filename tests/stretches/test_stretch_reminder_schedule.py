@@ -32,10 +32,17 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("07:30", time(7, 30)), ("7:30", time(7, 30)), ("19.05", time(19, 5)), (" 0:00 ", time(0, 0)),
-    ("23:59", time(23, 59)), ("6h15", time(6, 15)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("07:30", time(7, 30)),
+        ("7:30", time(7, 30)),
+        ("19.05", time(19, 5)),
+        (" 0:00 ", time(0, 0)),
+        ("23:59", time(23, 59)),
+        ("6h15", time(6, 15)),
+    ],
+)
 def test_parse_time(text: str, expected: time) -> None:
     assert parse_time(text) == expected
 
@@ -46,12 +53,22 @@ def test_parse_time_refuses(text: str) -> None:
         parse_time(text)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("mon,wed,fri", {0, 2, 4}), ("Mon Wed  Fri", {0, 2, 4}), ("monday and thursday", {0, 3}),
-    ("weekdays", set(WEEKDAYS)), ("daily", set(ALL_DAYS)), ("every day", set(ALL_DAYS)),
-    ("weekends", {5, 6}), ("mon-fri", set(WEEKDAYS)), ("fri-mon", {4, 5, 6, 0}),
-    ("tues, thurs", {1, 3}), ("sat,sat", {5}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mon,wed,fri", {0, 2, 4}),
+        ("Mon Wed  Fri", {0, 2, 4}),
+        ("monday and thursday", {0, 3}),
+        ("weekdays", set(WEEKDAYS)),
+        ("daily", set(ALL_DAYS)),
+        ("every day", set(ALL_DAYS)),
+        ("weekends", {5, 6}),
+        ("mon-fri", set(WEEKDAYS)),
+        ("fri-mon", {4, 5, 6, 0}),
+        ("tues, thurs", {1, 3}),
+        ("sat,sat", {5}),
+    ],
+)
 def test_parse_days(text: str, expected: set[int]) -> None:
     assert parse_days(text) == expected
 
@@ -129,11 +146,14 @@ def _every_day_fires(at: time, zone: ZoneInfo, start: datetime, days: int) -> li
     return fired
 
 
-@pytest.mark.parametrize(("zone", "spring", "autumn"), [
-    (LONDON, date(2026, 3, 29), date(2026, 10, 25)),
-    (NEW_YORK, date(2026, 3, 8), date(2026, 11, 1)),
-    (SYDNEY, date(2026, 10, 4), date(2026, 4, 5)),
-])
+@pytest.mark.parametrize(
+    ("zone", "spring", "autumn"),
+    [
+        (LONDON, date(2026, 3, 29), date(2026, 10, 25)),
+        (NEW_YORK, date(2026, 3, 8), date(2026, 11, 1)),
+        (SYDNEY, date(2026, 10, 4), date(2026, 4, 5)),
+    ],
+)
 def test_normal_times_keep_their_wall_clock_across_changes(
     zone: ZoneInfo, spring: date, autumn: date
 ) -> None:
@@ -147,11 +167,14 @@ def test_normal_times_keep_their_wall_clock_across_changes(
         assert gaps <= {timedelta(hours=23), timedelta(hours=24), timedelta(hours=25)}
 
 
-@pytest.mark.parametrize(("zone", "day", "skipped", "expected_local"), [
-    (LONDON, date(2026, 3, 29), time(1, 30), time(2, 30)),  # 01:00 -> 02:00
-    (NEW_YORK, date(2026, 3, 8), time(2, 15), time(3, 15)),  # 02:00 -> 03:00
-    (SYDNEY, date(2026, 10, 4), time(2, 45), time(3, 45)),  # 02:00 -> 03:00
-])
+@pytest.mark.parametrize(
+    ("zone", "day", "skipped", "expected_local"),
+    [
+        (LONDON, date(2026, 3, 29), time(1, 30), time(2, 30)),  # 01:00 -> 02:00
+        (NEW_YORK, date(2026, 3, 8), time(2, 15), time(3, 15)),  # 02:00 -> 03:00
+        (SYDNEY, date(2026, 10, 4), time(2, 45), time(3, 45)),  # 02:00 -> 03:00
+    ],
+)
 def test_skipped_local_time_fires_once_shifted_forward(
     zone: ZoneInfo, day: date, skipped: time, expected_local: time
 ) -> None:
@@ -163,11 +186,14 @@ def test_skipped_local_time_fires_once_shifted_forward(
     assert fired[1].astimezone(zone).time() == skipped  # back to normal the day after
 
 
-@pytest.mark.parametrize(("zone", "day", "twice"), [
-    (LONDON, date(2026, 10, 25), time(1, 30)),  # 02:00 -> 01:00
-    (NEW_YORK, date(2026, 11, 1), time(1, 30)),  # 02:00 -> 01:00
-    (SYDNEY, date(2026, 4, 5), time(2, 30)),  # 03:00 -> 02:00
-])
+@pytest.mark.parametrize(
+    ("zone", "day", "twice"),
+    [
+        (LONDON, date(2026, 10, 25), time(1, 30)),  # 02:00 -> 01:00
+        (NEW_YORK, date(2026, 11, 1), time(1, 30)),  # 02:00 -> 01:00
+        (SYDNEY, date(2026, 4, 5), time(2, 30)),  # 03:00 -> 02:00
+    ],
+)
 def test_repeated_local_time_fires_once_at_the_first(
     zone: ZoneInfo, day: date, twice: time
 ) -> None:

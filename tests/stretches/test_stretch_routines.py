@@ -49,7 +49,11 @@ def test_more_time_never_gives_less(any_kb: Knowledge, focus: str) -> None:
 def test_time_is_used_when_moves_are_available(fixture_kb: Knowledge) -> None:
     routine = build_for_focus(fixture_kb, "after_ride", 10)
     assert [m.id for m in routine.moves] == [
-        "cat_camel", "foam_roll_back", "hamstring_floss", "kneeling_hip_flexor", "side_plank",
+        "cat_camel",
+        "foam_roll_back",
+        "hamstring_floss",
+        "kneeling_hip_flexor",
+        "side_plank",
     ]
     assert routine.total_seconds == 570
 
@@ -108,8 +112,10 @@ def test_contributor_tags_are_unique(any_kb: Knowledge) -> None:
     assert len(set(tags)) == len(tags)
 
 
-@pytest.mark.parametrize("text", ["", "f.", "f.swimming", "c.", "c.abc", "c.zzzz", "x.hips",
-                                  "f.hips.extra", "c." + "0" * 40])
+@pytest.mark.parametrize(
+    "text",
+    ["", "f.", "f.swimming", "c.", "c.abc", "c.zzzz", "x.hips", "f.hips.extra", "c." + "0" * 40],
+)
 def test_bad_specs_are_refused(fixture_kb: Knowledge, text: str) -> None:
     with pytest.raises(RoutineError):
         RoutineSpec.decode(text, fixture_kb)
