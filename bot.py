@@ -24,7 +24,7 @@ from t2bot.knowledge.summary import summarize
 from t2bot.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
-    from cogs.client import T2Bot
+    from t2discord.client import T2Bot
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -32,7 +32,7 @@ EXIT_USAGE = 2
 
 def build_bot(settings: Settings, *, sync_commands: bool = False) -> T2Bot:
     """Create the Discord bot (imported here so the terminal modes start without discord.py)."""
-    from cogs.client import build_bot as build
+    from t2discord.client import build_bot as build
 
     return build(settings, sync_commands=sync_commands)
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_knowledge:
         return check_knowledge(settings.knowledge_dir)
     if args.console:
-        from t2bot.console import run_console
+        from t2bot.console.app import run_console
 
         return run_console(settings)
 

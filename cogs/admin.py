@@ -14,9 +14,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.ui_kit import COLOUR_INFO, clip, refuse, reply
 from t2bot.knowledge import KnowledgeError
 from t2bot.storage import GuildSettings, StoreUnavailable
+from t2discord.ui_kit import COLOUR_INFO, clip, refuse, reply
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ import logging
 import discord
 from discord.ext import commands, tasks
 
-from cogs.ui_kit import COLOUR_INFO
 from t2bot.storage import StoreUnavailable
+from t2discord.ui_kit import COLOUR_INFO
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from cogs.ui_kit import COLOUR_INFO, PREFIX_DATA, clip, refuse, reply, run_safely, update
 from t2bot.storage import SavedResult, StoreUnavailable
+from t2discord.ui_kit import COLOUR_INFO, PREFIX_DATA, clip, refuse, reply, run_safely, update
 
 log = logging.getLogger(__name__)
 

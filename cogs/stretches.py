@@ -10,7 +10,8 @@ after the ``t2s:`` prefix, so taps work after restarts and on any process:
 ``sh:s:<stretch>`` / ``sh:r:<spec>:<minutes>``   post a public copy in the channel
 ``off:<owner>``                        stop my reminders (from a reminder DM)
 
-``spec`` is a ``t2bot.routines.RoutineSpec`` (``f.<focus>`` or contributor tags); owners are
+``spec`` is a ``t2bot.stretches.routines.RoutineSpec`` (``f.<focus>`` or contributor tags);
+owners are
 Discord ids in base 36.
 """
 
@@ -30,35 +31,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from cogs.ui_kit import COLOUR_INFO, PREFIX_STRETCH, clip, refuse, reply, run_safely, update
-from t2bot.flow_ids import to_base36
 from t2bot.knowledge.model import Knowledge, Stretch
-from t2bot.reminder_schedule import (
-    ScheduleError,
-    describe_days,
-    format_days,
-    format_time,
-    next_occurrence,
-    parse_days,
-    parse_time,
-    parse_timezone,
-    timezone_choices,
-)
-from t2bot.routines import (
-    DEFAULT_MINUTES,
-    FOCUS_LABELS,
-    MAX_MINUTES,
-    MIN_MINUTES,
-    SPEC_PATTERN,
-    Routine,
-    RoutineError,
-    RoutineSpec,
-    check_minutes,
-)
 from t2bot.storage import StoreUnavailable
-from t2bot.stretch_lookup import choices as stretch_choices
-from t2bot.stretch_lookup import find_stretch, symptom_hint
-from t2bot.stretch_text import (
+from t2bot.stretches.cards import (
     AREA_LABELS,
     duration,
     list_lines,
@@ -70,6 +45,32 @@ from t2bot.stretch_text import (
     stretch_subtitle,
     stretches_in,
 )
+from t2bot.stretches.lookup import choices as stretch_choices
+from t2bot.stretches.lookup import find_stretch, symptom_hint
+from t2bot.stretches.routines import (
+    DEFAULT_MINUTES,
+    FOCUS_LABELS,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    SPEC_PATTERN,
+    Routine,
+    RoutineError,
+    RoutineSpec,
+    check_minutes,
+)
+from t2bot.stretches.schedule import (
+    ScheduleError,
+    describe_days,
+    format_days,
+    format_time,
+    next_occurrence,
+    parse_days,
+    parse_time,
+    parse_timezone,
+    timezone_choices,
+)
+from t2bot.triage.ids import to_base36
+from t2discord.ui_kit import COLOUR_INFO, PREFIX_STRETCH, clip, refuse, reply, run_safely, update
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """/backpain: the triage flow as private (ephemeral) messages with buttons.
 
 No answer is kept on the server: every button carries the flow's state in its custom_id
-(see ``t2bot.flow_ids``), so a tap works after a restart and on any process of the bot.
+(see ``t2bot.triage.ids``), so a tap works after a restart and on any process of the bot.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.stretches import routine_button, stretch_button
-from cogs.ui_kit import COLOUR_BY_URGENCY, embed_from_card, refuse, reply, run_safely, update
-from t2bot import engine
-from t2bot.engine import FlowError, FlowState, Outcome, Result, Step
-from t2bot.flow_ids import BadFlowId, FlowId, decode
 from t2bot.knowledge.model import Knowledge
-from t2bot.presenter import outcome_card, step_card
 from t2bot.storage import StoreUnavailable
+from t2bot.triage import engine
+from t2bot.triage.cards import outcome_card, step_card
+from t2bot.triage.engine import FlowError, FlowState, Outcome, Result, Step
+from t2bot.triage.ids import BadFlowId, FlowId, decode
+from t2discord.ui_kit import COLOUR_BY_URGENCY, embed_from_card, refuse, reply, run_safely, update
 
 log = logging.getLogger(__name__)
 

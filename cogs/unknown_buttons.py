@@ -1,7 +1,7 @@
 """Answers taps on buttons the bot does not (or no longer) know, so none shows "interaction failed".
 
 Every button the bot makes is a DynamicItem whose custom_id starts with a known prefix
-(``cogs.ui_kit.KNOWN_PREFIXES``); anything else lands here.
+(``t2discord.ui_kit.KNOWN_PREFIXES``); anything else lands here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from cogs.ui_kit import KNOWN_PREFIXES, refuse
+from t2discord.ui_kit import KNOWN_PREFIXES, refuse
 
 log = logging.getLogger(__name__)
 

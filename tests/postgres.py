@@ -11,7 +11,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from t2bot.storage.engine import normalize_url
+from t2bot.storage.database import normalize_url
 from t2bot.storage.models import METADATA
 
 POSTGRES_ENV = "T2_TEST_POSTGRES_URL"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, get_args
 
-from t2bot.flow_ids import MAX_CUSTOM_ID, MAX_PATH, worst_case_length
 from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Node, Stretch, Urgency
+from t2bot.triage.ids import MAX_CUSTOM_ID, MAX_PATH, worst_case_length
 
 Place = tuple[Any, ...]
 Problem = tuple[Place, str]

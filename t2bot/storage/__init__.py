@@ -6,7 +6,7 @@ await store.save_result(...) # every method runs in a worker thread; may raise S
 await store.close()
 """
 
-from t2bot.storage.engine import StoreConfigError
+from t2bot.storage.database import StoreConfigError
 from t2bot.storage.records import FollowUp, GuildSettings, Reminder, SavedResult
 from t2bot.storage.store import Store, StoreUnavailable
 

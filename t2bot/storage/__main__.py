@@ -20,7 +20,7 @@ from dotenv import load_dotenv
 
 from t2bot.settings import Settings, SettingsError
 from t2bot.storage import migrate
-from t2bot.storage.engine import (
+from t2bot.storage.database import (
     StoreConfigError,
     make_engine,
     normalize_url,

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
 from t2bot.storage import migrate
-from t2bot.storage.engine import (
+from t2bot.storage.database import (
     WRITE_OPTION,
     is_memory,
     make_engine,

@@ -19,8 +19,8 @@ from collections.abc import Generator, Iterator
 import pytest
 
 from t2bot.knowledge import Knowledge, load_knowledge
-from tests.loopback import ROOT, BotProcess, FakeDiscord
-from tests.loopback.harness import fresh_bot, plain, serve_fake
+from tests.e2e.fake_discord import ROOT, BotProcess, FakeDiscord
+from tests.e2e.fake_discord.harness import fresh_bot, plain, serve_fake
 
 CRASH_MARKERS = (
     "Traceback (most recent call last)",

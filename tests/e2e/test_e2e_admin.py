@@ -8,9 +8,9 @@ server that joined later), so the shared bot's default server keeps its defaults
 from __future__ import annotations
 
 from t2bot.knowledge import Knowledge
-from tests.loopback import BotProcess, FakeDiscord
-from tests.loopback.flows import start, tap
-from tests.loopback.payloads import MANAGE_GUILD, MEMBER_PERMISSIONS, snowflake
+from tests.e2e.fake_discord import BotProcess, FakeDiscord
+from tests.e2e.fake_discord.flows import start, tap
+from tests.e2e.fake_discord.payloads import MANAGE_GUILD, MEMBER_PERMISSIONS, snowflake
 
 
 def test_emergency_number_reaches_the_next_check(

@@ -6,10 +6,10 @@ import pytest
 
 from t2bot.knowledge import Knowledge
 from t2bot.knowledge.model import Urgency
-from tests.loopback import BotProcess, FakeDiscord
-from tests.loopback.flows import plan_to_result, shows, start, tap, walk
+from tests.e2e.fake_discord import BotProcess, FakeDiscord
+from tests.e2e.fake_discord.flows import plan_to_result, shows, start, tap, walk
 
-EMERGENCY_NUMBER = "112"  # set by tests.loopback.process for every bot
+EMERGENCY_NUMBER = "112"  # set by tests.e2e.fake_discord.process for every bot
 
 
 def test_whole_flow_to_the_ranked_result(fake: FakeDiscord, bot: BotProcess, kb: Knowledge) -> None:

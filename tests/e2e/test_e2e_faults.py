@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from t2bot.knowledge import Knowledge
-from tests.loopback import BotProcess, FakeDiscord, FakeUser
-from tests.loopback.flows import plan_to_result, start, tap, walk
-from tests.loopback.harness import fresh_bot, plain, serve_fake
-from tests.loopback.payloads import snowflake
+from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeUser
+from tests.e2e.fake_discord.flows import plan_to_result, start, tap, walk
+from tests.e2e.fake_discord.harness import fresh_bot, plain, serve_fake
+from tests.e2e.fake_discord.payloads import snowflake
 
 #: A fake Discord of this module's own: its bot is not the shared one.
 fake = pytest.fixture(scope="module", name="fake")(serve_fake)

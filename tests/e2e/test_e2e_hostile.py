@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from t2bot.flow_ids import FlowId, decode, to_base36
 from t2bot.knowledge import Knowledge
-from tests.loopback import BotProcess, FakeDiscord, FakeMessage, FakeUser
-from tests.loopback.flows import plan_to_result, start, tap, walk
-from tests.loopback.payloads import snowflake
+from t2bot.triage.ids import FlowId, decode, to_base36
+from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeMessage, FakeUser
+from tests.e2e.fake_discord.flows import plan_to_result, start, tap, walk
+from tests.e2e.fake_discord.payloads import snowflake
 
 ODD = [
     "x" * 10_000,

@@ -1,4 +1,4 @@
-"""The fake itself, checked with a bare discord.py bot (tests/loopback/bare_bot.py).
+"""The fake itself, checked with a bare discord.py bot (tests/e2e/fake_discord/bare_bot.py).
 
 If these fail, the fake is wrong; if these pass and a bot test fails, look at the bot.
 """
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.loopback import ROOT, BotProcess, FakeDiscord
-from tests.loopback.harness import serve_fake
-from tests.loopback.validation import check_choices, check_message
+from tests.e2e.fake_discord import ROOT, BotProcess, FakeDiscord
+from tests.e2e.fake_discord.harness import serve_fake
+from tests.e2e.fake_discord.validation import check_choices, check_message
 
-BARE = ROOT / "tests" / "loopback" / "bare_bot.py"
+BARE = ROOT / "tests" / "e2e" / "fake_discord" / "bare_bot.py"
 
 
 #: A fake Discord of this module's own: its bot is not the shared one.

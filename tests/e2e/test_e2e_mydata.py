@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from t2bot.knowledge import Knowledge
-from tests.loopback import BotProcess, FakeDiscord, FakeUser
-from tests.loopback.flows import plan_to_result, tap, walk
+from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeUser
+from tests.e2e.fake_discord.flows import plan_to_result, tap, walk
 
 
 def _save_a_result(fake: FakeDiscord, member: FakeUser, kb: Knowledge) -> None:

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 import pytest
 
 from t2bot.knowledge import Knowledge
-from t2bot.storage.engine import normalize_url
-from tests.loopback import BotProcess, FakeDiscord, FakeUser
-from tests.loopback.flows import plan_to_result, start, tap, walk
-from tests.loopback.harness import fresh_bot, plain, serve_fake
-from tests.loopback.payloads import snowflake
-from tests.loopback.tcp_proxy import TcpProxy
+from t2bot.storage.database import normalize_url
+from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeUser
+from tests.e2e.fake_discord.flows import plan_to_result, start, tap, walk
+from tests.e2e.fake_discord.harness import fresh_bot, plain, serve_fake
+from tests.e2e.fake_discord.payloads import snowflake
+from tests.e2e.fake_discord.tcp_proxy import TcpProxy
 from tests.postgres import postgres_url, reset_database
 
 

@@ -17,8 +17,8 @@ import pytest
 
 from t2bot.knowledge import Knowledge
 from t2bot.storage import Store
-from tests.loopback import BotProcess, FakeDiscord, FakeUser
-from tests.loopback.harness import fresh_bot, plain, serve_fake
+from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeUser
+from tests.e2e.fake_discord.harness import fresh_bot, plain, serve_fake
 
 #: A fake Discord of this module's own: its bot is not the shared one.
 fake = pytest.fixture(scope="module", name="fake")(serve_fake)

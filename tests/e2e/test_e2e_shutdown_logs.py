@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 
 from t2bot.knowledge import Knowledge
-from tests.loopback import BotProcess, FakeDiscord, FakeUser
-from tests.loopback.flows import plan_to_result, tap, walk
-from tests.loopback.harness import fresh_bot, plain, serve_fake
+from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeUser
+from tests.e2e.fake_discord.flows import plan_to_result, tap, walk
+from tests.e2e.fake_discord.harness import fresh_bot, plain, serve_fake
 
 #: Labels shorter than this are everyday words ("Yes", "Not sure") a log may hold for other reasons.
 MIN_LABEL = 8

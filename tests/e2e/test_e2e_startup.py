@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.loopback import BotProcess, FakeDiscord
-from tests.loopback.harness import fresh_bot
+from tests.e2e.fake_discord import BotProcess, FakeDiscord
+from tests.e2e.fake_discord.harness import fresh_bot
 
 
 def _options(command: dict) -> dict[str, dict]:

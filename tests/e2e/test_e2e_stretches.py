@@ -4,7 +4,7 @@ and reminders set, listed and turned off."""
 from __future__ import annotations
 
 from t2bot.knowledge import Knowledge
-from tests.loopback import BotProcess, FakeDiscord, FakeMessage, FakeUser
+from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeMessage, FakeUser
 
 
 def tap(fake: FakeDiscord, member: FakeUser, message: FakeMessage, label: str) -> FakeMessage:

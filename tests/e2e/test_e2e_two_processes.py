@@ -20,11 +20,11 @@ import pytest
 import sqlalchemy as sa
 
 from t2bot.knowledge import Knowledge
-from t2bot.storage.engine import normalize_url
+from t2bot.storage.database import normalize_url
 from t2bot.storage.models import ReminderRow
-from tests.loopback import BotProcess, FakeDiscord
-from tests.loopback.flows import plan_to_result, start, tap, tap_through
-from tests.loopback.harness import copy_knowledge, require_bot
+from tests.e2e.fake_discord import BotProcess, FakeDiscord
+from tests.e2e.fake_discord.flows import plan_to_result, start, tap, tap_through
+from tests.e2e.fake_discord.harness import copy_knowledge, require_bot
 from tests.postgres import postgres_url, reset_database
 
 #: Taps of the /backpain path sent to process A; the rest go to process B.

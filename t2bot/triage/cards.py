@@ -1,0 +1,151 @@
+"""Turns flow positions into cards: the words a member sees, shared by Discord and the terminal.
+
+A card is plain text in parts (title, body, sections, footer) so each front end lays it out its own
+way; the professional reminder is the footer of every finished card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Urgency
+from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding, Step
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    body: str
+    sections: tuple[Section, ...] = ()
+    footer: str = ""
+    urgency: Urgency | None = None
+    finished: bool = False
+
+
+def fill(text: str, emergency_number: str) -> str:
+    return text.replace("{emergency_number}", emergency_number)
+
+
+def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
+    node = step.node
+    body = node.text if not node.help else f"{node.text}\n{node.help}"
+    if step.number == 1:
+        body = f"{fill(kb.meta.intro, emergency_number)}\n\n{body}"
+    sections: tuple[Section, ...] = ()
+    if node.kind == "red_flags":
+        ticked = set(step.ticked)
+        lines = tuple(
+            f"{'☑' if i in ticked else '▫'} {i + 1}. {flag.text}"
+            for i, flag in enumerate(node.flags)
+        )
+        sections = (Section("Any of these? (tick all that apply)", lines),)
+    title = "Warning signs first" if node.kind == "red_flags" else f"Question {step.number}"
+    return Card(title=title, body=body, sections=sections)
+
+
+URGENT = (Urgency.emergency, Urgency.same_day)
+
+
+def reminder_for(kb: Knowledge, outcome: Outcome) -> str:
+    """The closing reminder: the professional reminder, or the urgent one after an urgent answer."""
+    urgency = None
+    if isinstance(outcome, Escalation):
+        urgency = outcome.urgency
+    elif isinstance(outcome, ShortEnding):
+        urgency = outcome.ending.urgency
+    return kb.meta.urgent_reminder if urgency in URGENT else kb.meta.professional_reminder
+
+
+def outcome_card(kb: Knowledge, outcome: Outcome, emergency_number: str) -> Card:
+    reminder = fill(reminder_for(kb, outcome), emergency_number)
+    if isinstance(outcome, Escalation):
+        return _escalation_card(kb, outcome, emergency_number, reminder)
+    if isinstance(outcome, ShortEnding):
+        ending = outcome.ending
+        body = fill(ending.text, emergency_number)
+        title = ending.title
+        if ending.urgency is not None:
+            level = kb.meta.urgency[ending.urgency]
+            body = f"**{fill(level.action, emergency_number)}**\n\n{body}"
+        return Card(title, body, (), reminder, ending.urgency, finished=True)
+    return _result_card(kb, outcome, reminder)
+
+
+def _escalation_card(kb: Knowledge, esc: Escalation, number: str, reminder: str) -> Card:
+    level = kb.meta.urgency[esc.urgency]
+    why = tuple(f"• {flag.label}: {flag.explain}" for flag in esc.flags)
+    if esc.combined:
+        why += ("• Several of these signs together make it more important to be seen today.",)
+    sections = [Section("Why", why)]
+    if esc.urgency is Urgency.soon:
+        sections.append(Section("Meanwhile", (kb.meta.stay_active_until_seen,)))
+    return Card(
+        title=level.title,
+        body=f"**{fill(level.action, number)}**",
+        sections=tuple(sections),
+        footer=reminder,
+        urgency=esc.urgency,
+        finished=True,
+    )
+
+
+def _result_card(kb: Knowledge, result: Result, reminder: str) -> Card:
+    sections: list[Section] = []
+    if result.nothing_stands_out:
+        body = kb.meta.nothing_stands_out
+    else:
+        body = "From your answers, these are the most likely contributors (not a diagnosis):"
+        for place, ranked in enumerate(result.contributors, start=1):
+            contributor = ranked.contributor
+            lines = [contributor.summary]
+            if ranked.reasons:
+                lines.append("Why: " + "; ".join(ranked.reasons) + ".")
+            if contributor.evidence_note:
+                lines.append(f"Note: {contributor.evidence_note}")
+            sections.append(Section(f"{place}. {contributor.name}", tuple(lines)))
+    tip_lines = []
+    for tip in result.tips:
+        tip_lines.append(f"• {tip.text}")
+        if tip.evidence_note:
+            tip_lines.append(f"  Note: {tip.evidence_note}")
+    if tip_lines:
+        sections.append(Section("What to try", tuple(tip_lines)))
+    if result.stretches:
+        sections.append(
+            Section("Stretches that fit", tuple(f"• {s.name}" for s in result.stretches))
+        )
+    sources = sources_line(kb, _result_sources(result))
+    if sources:
+        sections.append(Section("Sources", (sources,)))
+    return Card("Your T2 back check", body, tuple(sections), reminder, None, finished=True)
+
+
+def _result_sources(result: Result) -> list[str]:
+    found: list[str] = []
+    items = [r.contributor for r in result.contributors] + list(result.tips)
+    for item in items:
+        for source in item.sources:
+            if source not in found:
+                found.append(source)
+    return found
+
+
+def sources_line(kb: Knowledge, sources: list[str]) -> str:
+    """``thread#3, thread#9, nice_ng59`` -> ``club thread posts 3, 9 · NICE NG59 (url)``."""
+    posts = sorted({int(m[1]) for s in sources if (m := THREAD_SOURCE.match(s))})
+    parts = []
+    if posts:
+        parts.append(
+            "club thread post" + ("s " if len(posts) > 1 else " ") + ", ".join(map(str, posts))
+        )
+    for source in sources:
+        if source in kb.references:
+            ref = kb.references[source]
+            parts.append(f"{ref.title} <{ref.url}>")
+    return " · ".join(parts)

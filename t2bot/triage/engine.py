@@ -1,0 +1,249 @@
+"""The triage flow over the knowledge: where a member is, what a tap does, the answer at the end.
+
+A flow's whole state is a ``FlowState`` (the answers so far as a compact path, plus the warning
+signs ticked on the current red-flag screen); it lives in the buttons, never on the server.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from t2bot.knowledge.model import (
+    Answer,
+    Contributor,
+    Ending,
+    Flag,
+    Knowledge,
+    Node,
+    Stretch,
+    Tip,
+    Urgency,
+)
+from t2bot.triage.ids import path_digit, path_index
+
+RESULT = "result"
+MAX_TIPS = 6
+MAX_STRETCHES = 4
+
+
+class FlowError(ValueError):
+    """A state that this knowledge cannot have produced (tampered, or from another version)."""
+
+
+@dataclass(frozen=True)
+class FlowState:
+    path: str = ""
+    ticks: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """A screen waiting for an answer."""
+
+    node: Node
+    state: FlowState
+    number: int  # 1-based count of screens shown so far
+
+    @property
+    def ticked(self) -> list[int]:
+        return [i for i in range(len(self.node.flags)) if self.state.ticks >> i & 1]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Warning signs were ticked: get care, with this urgency. No self-care tips (but see-soon)."""
+
+    urgency: Urgency
+    flags: tuple[Flag, ...]
+    combined: bool = False  # several see-soon signs together raised the urgency
+
+
+@dataclass(frozen=True)
+class ShortEnding:
+    """Out of scope, or a scope answer that needs care: a short answer from ``endings``."""
+
+    ending: Ending
+
+
+@dataclass(frozen=True)
+class RankedContributor:
+    contributor: Contributor
+    score: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    """The ranked answer: top contributors with why, their tips and fitting stretches."""
+
+    contributors: tuple[RankedContributor, ...]
+    tips: tuple[Tip, ...]
+    stretches: tuple[Stretch, ...]
+    path: str = ""
+
+    @property
+    def nothing_stands_out(self) -> bool:
+        return not self.contributors
+
+
+Outcome = Escalation | ShortEnding | Result
+
+
+@dataclass
+class _Walk:
+    node: Node | None
+    end: str | None
+    chosen: list[tuple[Node, Answer]] = field(default_factory=list)
+
+
+def _walk(kb: Knowledge, path: str) -> _Walk:
+    node = kb.node(kb.start)
+    walk = _Walk(node, None)
+    for position, digit in enumerate(path):
+        if walk.node is None:
+            raise FlowError("answers continue past the end of the flow")
+        try:
+            index = path_index(digit)
+        except ValueError:
+            raise FlowError("not a path digit") from None
+        node = walk.node
+        if node.kind == "red_flags":
+            if index != 0:
+                raise FlowError("red-flag screens are passed with 'none' only")
+            walk.node = kb.node(node.next) if node.next else None
+            continue
+        if index >= len(node.answers):
+            raise FlowError(f"no answer {index} at step {position + 1}")
+        answer = node.answers[index]
+        walk.chosen.append((node, answer))
+        if answer.next:
+            walk.node = kb.node(answer.next)
+        else:
+            walk.node, walk.end = None, answer.end
+    return walk
+
+
+def current(kb: Knowledge, state: FlowState) -> Step | Outcome:
+    """The screen to show for ``state``, or the outcome if the flow has ended."""
+    walk = _walk(kb, state.path)
+    if walk.node is None:
+        if state.ticks:
+            raise FlowError("ticks on a finished flow")
+        return _finish(kb, walk, state.path)
+    node = walk.node
+    if state.ticks and (node.kind != "red_flags" or state.ticks >> len(node.flags)):
+        raise FlowError("ticks that this screen does not have")
+    return Step(node, state, len(state.path) + 1)
+
+
+def start() -> FlowState:
+    return FlowState()
+
+
+def answer(kb: Knowledge, state: FlowState, index: int) -> Step | Outcome:
+    step = _expect_step(kb, state)
+    if step.node.kind != "question" or not 0 <= index < len(step.node.answers):
+        raise FlowError("no such answer on this screen")
+    return current(kb, FlowState(state.path + path_digit(index)))
+
+
+def tap_flag(kb: Knowledge, state: FlowState, index: int) -> Step | Outcome:
+    """Tap a warning sign: an emergency sign ends the flow at once; others toggle a tick."""
+    step = _expect_step(kb, state)
+    flags = step.node.flags
+    if step.node.kind != "red_flags" or not 0 <= index < len(flags):
+        raise FlowError("no such warning sign on this screen")
+    if flags[index].urgency is Urgency.emergency:
+        return Escalation(Urgency.emergency, (flags[index],))
+    return Step(step.node, FlowState(state.path, state.ticks ^ (1 << index)), step.number)
+
+
+def proceed(kb: Knowledge, state: FlowState) -> Step | Outcome:
+    """ "None of these" / "Continue" on a red-flag screen."""
+    step = _expect_step(kb, state)
+    if step.node.kind != "red_flags":
+        raise FlowError("continue is only for red-flag screens")
+    if not state.ticks:
+        return current(kb, FlowState(state.path + path_digit(0)))
+    return _escalate(step.node, [step.node.flags[i] for i in step.ticked])
+
+
+def back(kb: Knowledge, state: FlowState) -> Step | Outcome:
+    if state.ticks:
+        return current(kb, FlowState(state.path))  # untick first, stay on the screen
+    return current(kb, FlowState(state.path[:-1]))
+
+
+def _expect_step(kb: Knowledge, state: FlowState) -> Step:
+    position = current(kb, state)
+    if not isinstance(position, Step):
+        raise FlowError("this flow has already ended")
+    return position
+
+
+def _escalate(node: Node, ticked: list[Flag]) -> Escalation:
+    urgency = max((flag.urgency for flag in ticked), key=lambda u: u.rank)
+    soon = sum(1 for flag in ticked if flag.urgency is Urgency.soon)
+    combined = (
+        urgency is Urgency.soon
+        and node.escalate_together is not None
+        and soon >= node.escalate_together
+    )
+    if combined:
+        urgency = Urgency.same_day
+    ordered = sorted(ticked, key=lambda flag: -flag.urgency.rank)
+    return Escalation(urgency, tuple(ordered), combined)
+
+
+def _finish(kb: Knowledge, walk: _Walk, path: str) -> Outcome:
+    if walk.end == RESULT:
+        return rank(kb, walk.chosen, path)
+    if walk.end is None:
+        raise FlowError("the flow ended without an answer")
+    return ShortEnding(kb.ending(walk.end))
+
+
+def rank(kb: Knowledge, chosen: list[tuple[Node, Answer]], path: str = "") -> Result:
+    """Add up the answers' weights; name the top contributors that reach the minimum score."""
+    scores: dict[str, int] = defaultdict(int)
+    reasons: dict[str, list[str]] = defaultdict(list)
+    for _node, picked in chosen:
+        for contributor_id, points in picked.weights.items():
+            scores[contributor_id] += points
+            if points > 0 and picked.why and picked.why not in reasons[contributor_id]:
+                reasons[contributor_id].append(picked.why)
+    order = {c.id: i for i, c in enumerate(kb.contributors)}
+    named = sorted(
+        (cid for cid, score in scores.items() if score >= kb.meta.min_score),
+        key=lambda cid: (-scores[cid], order[cid]),
+    )[: kb.meta.max_contributors]
+    ranked = tuple(
+        RankedContributor(kb.contributor(cid), scores[cid], tuple(reasons[cid])) for cid in named
+    )
+    if not ranked:
+        tips = tuple(tip for tip in kb.tips if tip.general)
+        return Result((), tips[:MAX_TIPS], (), path)
+    return Result(ranked, _tips_for(kb, named), _stretches_for(kb, named), path)
+
+
+def _tips_for(kb: Knowledge, contributor_ids: list[str]) -> tuple[Tip, ...]:
+    """Round-robin over the contributors' tips so the top three each get a say."""
+    lists = [kb.contributor(cid).tips for cid in contributor_ids]
+    picked: list[str] = []
+    for depth in range(max(len(tips) for tips in lists)):
+        for tips in lists:
+            if depth < len(tips) and tips[depth] not in picked:
+                picked.append(tips[depth])
+    return tuple(kb.tip(tip_id) for tip_id in picked[:MAX_TIPS])
+
+
+def _stretches_for(kb: Knowledge, contributor_ids: list[str]) -> tuple[Stretch, ...]:
+    """Stretches that address the named contributors, best match (higher-ranked) first."""
+    weight = {cid: len(contributor_ids) - i for i, cid in enumerate(contributor_ids)}
+    scored = [
+        (sum(weight.get(cid, 0) for cid in stretch.addresses), i, stretch)
+        for i, stretch in enumerate(kb.stretches)
+    ]
+    fitting = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
+    return tuple(stretch for _, _, stretch in fitting[:MAX_STRETCHES])

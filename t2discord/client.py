@@ -1,0 +1,86 @@
+"""The Discord client: settings, knowledge and storage in one place; cogs loaded on start."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from t2bot.knowledge.holder import KnowledgeHolder
+from t2bot.settings import Settings
+from t2bot.storage import Store
+from t2discord.command_tree import T2CommandTree
+
+log = logging.getLogger("t2bot")
+
+EXTENSIONS = (
+    "cogs.errors",
+    "cogs.unknown_buttons",
+    "cogs.stretches",  # before triage, which puts stretch buttons on its results
+    "cogs.triage",
+    "cogs.followups",
+    "cogs.mydata",
+    "cogs.admin",
+)
+
+
+class T2Bot(commands.Bot):
+    """The Discord client: holds settings, knowledge and storage; loads the feature cogs."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        knowledge: KnowledgeHolder,
+        store: Store,
+        *,
+        sync_commands: bool = False,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            tree_cls=T2CommandTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.knowledge = knowledge
+        self.store = store
+        self.sync_commands = sync_commands
+
+    async def setup_hook(self) -> None:
+        await self.store.start()
+        for extension in EXTENSIONS:
+            if extension not in self.extensions:  # a restarted client keeps its extensions
+                await self.load_extension(extension)
+        if self.sync_commands:
+            await self.sync_command_tree()
+
+    async def sync_command_tree(self) -> int:
+        """Publish the slash commands: to the dev server if one is set, else globally."""
+        guild_id = self.settings.dev_guild_id
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info(
+            "synced %d slash commands%s", len(synced), " to the dev server" if guild_id else ""
+        )
+        return len(synced)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            await self.store.close()
+
+
+def build_bot(settings: Settings, *, sync_commands: bool = False) -> T2Bot:
+    """Create the bot with its knowledge and store (not connected yet)."""
+    knowledge = KnowledgeHolder.load(settings.knowledge_dir)
+    store = Store(settings.database_url, retention_days=settings.retention_days)
+    return T2Bot(settings, knowledge, store, sync_commands=sync_commands)

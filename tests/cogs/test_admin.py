@@ -1,0 +1,173 @@
+"""/t2admin end to end through discord.py (simcord): who may use it, server settings (and their
+effect on /backpain), knowledge reload that keeps the old knowledge on errors, command sync."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import discord
+import pytest
+import sqlalchemy as sa
+
+from cogs.admin import problems_embed
+from t2bot.knowledge import KnowledgeError
+from t2bot.knowledge.loader import Problem
+from t2bot.storage import GuildSettings, StoreUnavailable
+from t2bot.storage.models import SavedResultRow
+from tests.cogs.simcord_helpers import last, text_of
+
+
+@pytest.fixture
+def manager(world):
+    env, guild, _, _, _ = world
+    role = guild.create_role("coaches", permissions=discord.Permissions(manage_guild=True))
+    return guild.add_member(env.create_user("coach"), roles=[role])
+
+
+@pytest.fixture
+def admin(world):
+    env, guild, _, _, _ = world
+    role = guild.create_role("admins", permissions=discord.Permissions(administrator=True))
+    return guild.add_member(env.create_user("boss"), roles=[role])
+
+
+async def test_only_managers_see_the_admin_commands(world, manager) -> None:
+    _, _, channel, alice, _ = world
+    assert "t2admin settings" not in alice.available_commands(channel)
+    assert "mydata history" in alice.available_commands(channel)
+    assert {"t2admin settings", "t2admin reload", "t2admin sync"} <= set(
+        manager.available_commands(channel)
+    )
+
+
+async def test_a_member_allowed_the_command_by_mistake_is_still_refused(world) -> None:
+    env, guild, channel, alice, _ = world
+    commands = {c.name: c for c in await env.bot.tree.fetch_commands()}
+    guild.set_command_permissions(commands["t2admin"], {alice: True})  # visible to Alice now
+    for command, options in [
+        ("t2admin settings", {"retention_days": 1}),
+        ("t2admin reload", {}),
+        ("t2admin sync", {}),
+    ]:
+        result = await alice.slash(channel, command, **options)
+        assert result.ephemeral and "Manage Server" in text_of(result), command
+    assert await env.bot.store.guild_settings(guild.id) == GuildSettings(guild.id, None, 180, True)
+    assert not env.errors
+
+
+async def test_settings_show_the_defaults(world, manager) -> None:
+    _, _, channel, _, _ = world
+    result = await manager.slash(channel, "t2admin settings")
+    text = text_of(result)
+    assert result.ephemeral and "Settings of this server" in text
+    assert "112 (the bot's default)" in text and "180 days" in text and "\nyes" in text
+
+
+async def test_settings_change_and_the_triage_uses_the_new_number(world, manager) -> None:
+    env, guild, channel, alice, _ = world
+    before = await alice.slash(channel, "backpain")  # the triage caches the number...
+    assert "112" in text_of(before)
+    result = await manager.slash(
+        channel, "t2admin settings", emergency_number="144", retention_days=30, allow_sharing=True
+    )
+    text = text_of(result)
+    assert "Settings saved" in text and "144" in text and "30 days" in text and "yes" in text
+    assert await env.bot.store.guild_settings(guild.id) == GuildSettings(guild.id, "144", 30, True)
+    after = await alice.slash(channel, "backpain")  # ...and is told to forget it
+    assert "144" in text_of(after)
+
+    reset = await manager.slash(channel, "t2admin settings", emergency_number="default")
+    assert "112 (the bot's default)" in text_of(reset)
+    assert (await env.bot.store.guild_settings(guild.id)).emergency_number is None
+
+
+async def test_a_shorter_retention_applies_at_once(world, manager, database_url) -> None:
+    env, guild, channel, alice, _ = world
+    saved = await env.bot.store.save_result(
+        user_id=alice.id,
+        guild_id=guild.id,
+        urgency=None,
+        contributor_ids=[],
+        tip_ids=[],
+        knowledge_version="v1",
+    )
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.update(SavedResultRow.__table__).values(
+                saved_utc=datetime.now(UTC) - timedelta(days=10)
+            )
+        )
+    engine.dispose()
+    await manager.slash(channel, "t2admin settings", retention_days=30)
+    assert [r.id for r in await env.bot.store.history(alice.id)] == [saved.id]
+    await manager.slash(channel, "t2admin settings", retention_days=7)
+    assert await env.bot.store.history(alice.id) == []
+
+
+async def test_out_of_range_retention_is_refused_before_the_command_runs(world, manager) -> None:
+    env, guild, channel, _, _ = world
+    from simcord import OptionError
+
+    with pytest.raises(OptionError):  # Discord's client enforces the range...
+        await manager.slash(channel, "t2admin settings", retention_days=0)
+    assert (await env.bot.store.guild_settings(guild.id)).retention_days == 180
+
+
+async def test_settings_during_a_storage_outage(world, manager, monkeypatch) -> None:
+    env, _, channel, _, _ = world
+
+    async def unavailable(*args, **kwargs):
+        raise StoreUnavailable("database is locked")
+
+    monkeypatch.setattr(env.bot.store, "update_guild_settings", unavailable)
+    result = await manager.slash(channel, "t2admin settings", allow_sharing=True)
+    assert "Nothing was changed" in text_of(result)
+    assert not env.errors
+
+
+async def test_reload_with_errors_keeps_the_old_knowledge(world, manager, knowledge_dir) -> None:
+    env, _, channel, alice, _ = world
+    version = env.bot.knowledge.current.version
+    for path in knowledge_dir.glob("*.yaml"):
+        path.write_text(path.read_text().replace("sources:", "sourcez:"))
+    result = await manager.slash(channel, "t2admin reload")
+    text = text_of(result)
+    assert result.ephemeral and "Not reloaded" in text and f"keeps using version {version}" in text
+    (embed,) = last(result).embeds
+    assert len(embed.description) <= 4096 and "--check-knowledge" in embed.description
+    assert env.bot.knowledge.current.version == version
+    assert (await alice.slash(channel, "backpain")).acknowledged  # still serving
+    assert not env.errors
+
+
+async def test_reload_picks_up_a_change(world, manager, knowledge_dir) -> None:
+    env, _, channel, _, _ = world
+    version = env.bot.knowledge.current.version
+    contributors = next(p for p in knowledge_dir.glob("*.yaml") if "worn_shoes" in p.read_text())
+    contributors.write_text(
+        contributors.read_text().replace("Worn-out running shoes", "Tired running shoes")
+    )
+    reloaded = await manager.slash(channel, "t2admin reload")
+    assert f"Knowledge reloaded (version {version}: the question flow" in text_of(reloaded)
+    assert env.bot.knowledge.current.contributor("worn_shoes").name == "Tired running shoes"
+
+
+def test_a_long_problem_list_is_cut_to_fit() -> None:
+    problems = [Problem(f"file{n}.yaml", n, f"nodes[{n}]", "x" * 150) for n in range(300)]
+    embed = problems_embed(KnowledgeError(problems), "abc123")
+    assert len(embed.description) <= 4096 and len(embed) <= 6000
+    assert "300 problem(s)" in embed.title and "file0.yaml:0" not in embed.description
+    assert "file1.yaml:1" in embed.description and "more: run" in embed.description
+
+
+async def test_sync_needs_an_administrator_or_an_owner(world, manager, admin) -> None:
+    env, _, channel, _, _ = world
+    refused = await manager.slash(channel, "t2admin sync")
+    assert refused.ephemeral and "Only the bot's owner" in text_of(refused)
+    published = await admin.slash(channel, "t2admin sync")
+    assert published.ephemeral and "Published" in text_of(published)
+    assert len(await env.bot.tree.fetch_commands()) >= 4
+    again = await admin.slash(channel, "t2admin sync")  # Discord limits syncs: so do we
+    assert again.ephemeral and "Please wait" in text_of(again)
+    assert not env.errors

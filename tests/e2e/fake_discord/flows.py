@@ -1,0 +1,97 @@
+"""Plans a /backpain path from the knowledge files and taps it through the fake, screen by screen.
+
+The plan is made from the YAML model alone (not from the bot's engine), so a test checks the bot
+against the knowledge: each screen must show its node's text and offer its labels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from t2bot.knowledge.model import Knowledge, Node
+from tests.e2e.fake_discord.model import Answer, FakeMessage
+from tests.e2e.fake_discord.payloads import FakeUser
+from tests.e2e.fake_discord.server import FakeDiscord
+
+
+@dataclass(frozen=True)
+class Tap:
+    node: Node
+    label: str
+
+
+def plan_to_result(kb: Knowledge) -> list[Tap]:
+    """Taps from the first screen to the ranked result, preferring answers with most points."""
+    found = _search(kb, kb.start, [], set())
+    if found is None:
+        raise AssertionError("no path to a result in this knowledge")
+    return found
+
+
+def _search(kb: Knowledge, node_id: str, taps: list[Tap], seen: set[str]) -> list[Tap] | None:
+    if node_id in seen:
+        return None
+    node = kb.node(node_id)
+    if node.kind == "red_flags":
+        if node.next is None:
+            return None
+        return _search(kb, node.next, [*taps, Tap(node, node.none_label)], seen | {node_id})
+    ranked = sorted(node.answers, key=lambda a: -sum(max(w, 0) for w in a.weights.values()))
+    for answer in ranked:
+        path = [*taps, Tap(node, answer.label)]
+        if answer.end == "result":
+            return path
+        if answer.next:
+            found = _search(kb, answer.next, path, seen | {node_id})
+            if found:
+                return found
+    return None
+
+
+def squash(text: str) -> str:
+    """Lower-case text with markdown and runs of whitespace removed, for contains-checks."""
+    return re.sub(r"\s+", " ", re.sub(r"[*_`>]", "", text)).strip().lower()
+
+
+def shows(message: FakeMessage, text: str, chars: int = 40) -> bool:
+    return squash(text)[:chars] in squash(message.text())
+
+
+def start(fake: FakeDiscord, user: FakeUser, guild_id: int | None = None) -> Answer:
+    answer = fake.wait_answer(fake.slash(user, "backpain", guild_id=guild_id))
+    assert answer.message is not None and answer.message.ephemeral, "/backpain must be private"
+    return answer
+
+
+def tap(
+    fake: FakeDiscord, user: FakeUser, message: FakeMessage, label: str, *, exact: bool = True
+) -> Answer:
+    custom_id = message.button(label, exact=exact)["custom_id"]
+    return fake.wait_answer(fake.tap(user, message, custom_id))
+
+
+def walk(
+    fake: FakeDiscord, user: FakeUser, taps: list[Tap], guild_id: int | None = None
+) -> tuple[Answer, list[FakeMessage]]:
+    """Start /backpain (in ``guild_id``, default the fake's server) and tap ``taps``, checking
+    each screen; returns the last answer and all screens seen."""
+    first = start(fake, user, guild_id)
+    answer, screens = tap_through(fake, user, first, taps)
+    return answer, [s for s in [first.message, *screens] if s is not None]
+
+
+def tap_through(
+    fake: FakeDiscord, user: FakeUser, answer: Answer, taps: list[Tap]
+) -> tuple[Answer, list[FakeMessage]]:
+    """Tap ``taps`` from the screen ``answer`` shows, checking each screen; returns the last
+    answer and the screens after each tap."""
+    screens: list[FakeMessage] = []
+    for planned in taps:
+        screen = answer.last
+        assert shows(screen, planned.node.text), (
+            f"screen for {planned.node.id!r} does not show its text; got:\n{screen.text()[:500]}"
+        )
+        answer = tap(fake, user, screen, planned.label)
+        screens.append(answer.last)
+    return answer, screens

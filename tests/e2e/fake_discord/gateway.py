@@ -1,0 +1,281 @@
+"""The gateway half of the fake: sessions, sequence numbers, replay on RESUME, zlib-stream."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.e2e.fake_discord.payloads import guild_payload
+
+# Gateway opcodes.
+DISPATCH = 0
+HEARTBEAT = 1
+IDENTIFY = 2
+PRESENCE = 3
+RESUME = 6
+RECONNECT = 7
+INVALID_SESSION = 9
+HELLO = 10
+HEARTBEAT_ACK = 11
+
+CLOSE_AUTH_FAILED = 4004
+
+
+class Connection:
+    """One websocket from the bot; compresses with zlib-stream when the bot asked for it."""
+
+    def __init__(self, ws: web.WebSocketResponse, request: web.Request) -> None:
+        self.ws = ws
+        self.request = request
+        self.compress = request.query.get("compress")
+        self._zlib = zlib.compressobj() if self.compress == "zlib-stream" else None
+        self._lock = asyncio.Lock()
+        self.session: Session | None = None
+        self.heartbeats = 0
+
+    async def send(self, payload: dict[str, Any]) -> None:
+        text = json.dumps(payload, separators=(",", ":"))
+        async with self._lock:
+            if self.ws.closed:
+                raise ConnectionResetError("gateway connection closed")
+            if self._zlib is not None:
+                data = self._zlib.compress(text.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
+                await self.ws.send_bytes(data)
+            else:
+                await self.ws.send_str(text)
+
+    def abort(self) -> None:
+        """Drop the TCP connection without a close frame (a network failure)."""
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
+
+
+@dataclass
+class Session:
+    id: str = field(default_factory=lambda: secrets.token_hex(16))
+    seq: int = 0
+    #: Every dispatch sent in this session, for replay on RESUME.
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    connection: Connection | None = None
+    resumes: int = 0
+
+    def next_dispatch(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
+        self.seq += 1
+        payload = {"op": DISPATCH, "t": event, "s": self.seq, "d": data}
+        self.sent.append(payload)
+        return payload
+
+
+@dataclass
+class GatewayEvent:
+    """A line of the gateway log the tests can read (what the bot sent and what happened)."""
+
+    kind: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class GatewayMixin:
+    """Gateway side of ``FakeDiscord``: HELLO, IDENTIFY, heartbeats, RESUME, dispatches."""
+
+    def wait_ready(
+        self, after: int = 0, timeout: float = 30.0, alive: Callable[[], bool] | None = None
+    ) -> None:
+        """Wait until ``ready_count`` exceeds ``after`` (READY and GUILD_CREATE sent)."""
+        self._wait(lambda: self.ready_count > after, timeout, "the bot to IDENTIFY", alive)
+
+    def resumes(self) -> int:
+        with self._cond:
+            return sum(1 for e in self.gateway_log if e.kind == "resumed")
+
+    def wait_resumed(self, after: int, timeout: float = 20.0) -> None:
+        self._wait(lambda: self.resumes() > after, timeout, "the bot to RESUME")
+
+    def gateway_events(self, kind: str | None = None) -> list[GatewayEvent]:
+        with self._cond:
+            return [e for e in self.gateway_log if kind is None or e.kind == kind]
+
+    def drop_gateway(self, *, code: int | None = 4000, abort: bool = False) -> None:
+        """Close the bot's gateway connection (close frame ``code``, or a TCP abort)."""
+
+        async def drop() -> None:
+            session = self.current
+            conn = session.connection if session else None
+            if conn is None:
+                raise AssertionError("no gateway connection to drop")
+            self._log("dropped", code=code, abort=abort)
+            session.connection = None  # type: ignore[union-attr]
+            if abort:
+                conn.abort()
+            else:
+                await conn.ws.close(code=code or 1000, message=b"fake: dropped by test")
+
+        self._run(drop())
+
+    def send_reconnect(self) -> None:
+        """Op 7 RECONNECT: Discord asks the bot to reconnect and resume."""
+
+        async def send() -> None:
+            assert self.current and self.current.connection
+            await self.current.connection.send({"op": RECONNECT, "d": None, "s": None, "t": None})
+
+        self._run(send())
+
+    @contextlib.contextmanager
+    def via(self, session: Session | None) -> Iterator[None]:
+        """Send the events of this block (members' interactions) in ``session``: one bot
+        process's gateway session (``BotProcess.session``) when several are connected, as
+        Discord does with several instances or shards of a bot."""
+        previous, self.target = self.target, session
+        try:
+            yield
+        finally:
+            self.target = previous
+
+    def dispatch(self, event: str, data: dict[str, Any]) -> int:
+        """Send a dispatch event in the target session (see ``via``), else the newest one;
+        buffered for replay if disconnected."""
+        return self._run(self._dispatch(event, data, self.target))
+
+    async def _dispatch(
+        self, event: str, data: dict[str, Any], session: Session | None = None
+    ) -> int:
+        session = session or self.current
+        if session is None:
+            raise AssertionError("the bot has not identified yet")
+        payload = session.next_dispatch(event, data)
+        conn = session.connection
+        if conn is not None:
+            # A send that fails is replayed on RESUME, as Discord does.
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await conn.send(payload)
+        return payload["s"]
+
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(max_msg_size=0, compress=True)
+        await ws.prepare(request)
+        conn = Connection(ws, request)
+        self._log("connect", path=request.path, query=dict(request.query))
+        await conn.send(
+            {"op": HELLO, "d": {"heartbeat_interval": self.heartbeat_ms}, "s": None, "t": None}
+        )
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                payload = json.loads(msg.data)
+                await self._on_gateway_message(conn, payload)
+        finally:
+            session = conn.session
+            if session is not None and session.connection is conn:
+                session.connection = None
+            self._log("disconnect", code=ws.close_code)
+        return ws
+
+    async def _on_gateway_message(self, conn: Connection, payload: dict[str, Any]) -> None:
+        op, data = payload.get("op"), payload.get("d")
+        if op == HEARTBEAT:
+            conn.heartbeats += 1
+            self._log("heartbeat", seq=data)
+            if self.ack_heartbeats:
+                await conn.send({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
+        elif op == IDENTIFY:
+            await self._identify(conn, data or {})
+        elif op == RESUME:
+            await self._resume(conn, data or {})
+        else:
+            self._log("op", op=op)
+
+    async def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
+        self._log(
+            "identify",
+            intents=data.get("intents"),
+            compress=data.get("compress"),
+            token_ok=data.get("token") == self.token,
+        )
+        if data.get("token") != self.token:
+            await conn.ws.close(code=CLOSE_AUTH_FAILED, message=b"Authentication failed.")
+            return
+        session = Session()
+        with self._cond:
+            old = self.current
+            self.sessions[session.id] = session
+            self.current = session
+        if (
+            not self.multi_session
+            and old is not None
+            and old.connection is not None
+            and old.connection is not conn
+        ):
+            with contextlib.suppress(Exception):
+                await old.connection.ws.close(code=4009, message=b"Session timed out.")
+        session.connection = conn
+        conn.session = session
+        bot = self.bot_user.user_payload() | {
+            "bot": True,
+            "verified": True,
+            "mfa_enabled": False,
+            "email": None,
+        }
+        ready = {
+            "v": 10,
+            "user": bot,
+            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": f"ws://{self.address}/gateway/resume/",
+            "application": {"id": str(self.app_id), "flags": 0},
+            "private_channels": [],
+            "presences": [],
+            "relationships": [],
+            "geo_ordered_rtc_regions": [],
+            "guild_join_requests": [],
+            "auth": {},
+            "_trace": ["fake-discord"],
+        }
+        await conn.send(session.next_dispatch("READY", ready))
+        guild = guild_payload(self.guild_id, self.channel_id, self.owner.id, self.guild_name)
+        await conn.send(session.next_dispatch("GUILD_CREATE", guild))
+        with self._cond:
+            self.ready_count += 1
+        self._log("ready", session=session.id)
+
+    async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
+        session = self.sessions.get(str(data.get("session_id")))
+        self._log(
+            "resume",
+            seq=data.get("seq"),
+            known=session is not None,
+            token_ok=data.get("token") == self.token,
+            path=conn.request.path,
+        )
+        if data.get("token") != self.token:
+            await conn.ws.close(code=CLOSE_AUTH_FAILED, message=b"Authentication failed.")
+            return
+        replaced = session is not self.current and not self.multi_session
+        if session is None or self.refuse_resume or replaced:
+            self.refuse_resume = False
+            self._log("invalid_session")
+            await conn.send({"op": INVALID_SESSION, "d": False, "s": None, "t": None})
+            return
+        old = session.connection
+        if old is not None and old is not conn:
+            with contextlib.suppress(Exception):
+                await old.ws.close(code=4000)
+        session.connection = conn
+        conn.session = session
+        seq = int(data.get("seq") or 0)
+        missed = [p for p in session.sent if p["s"] > seq]
+        for payload in missed:
+            await conn.send(payload)
+        session.resumes += 1
+        await conn.send(session.next_dispatch("RESUMED", {"_trace": ["fake-discord"]}))
+        self._log("resumed", replayed=len(missed), seq=seq)
