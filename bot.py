@@ -85,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     import aiohttp
     import discord
 
+    from t2discord import log_privacy
+
     discord.utils.setup_logging(level=getattr(logging, settings.log_level))
+    log_privacy.install()  # rate-limit warnings carry URLs with member ids and tokens
     # discord.py's DEBUG lines hold whole payloads (names, answers in button ids): never log them.
     logging.getLogger("discord").setLevel(max(logging.INFO, logging.root.level))
     try:
