@@ -244,7 +244,10 @@ def table(runs: list[Run]) -> str:
     lines: list[str] = []
     for title, group in (
         ("Cases that must pass", [r for r in runs if not r.case.xfail]),
-        ("Documented gaps (xfail: need an engine or flow change)", [r for r in runs if r.case.xfail]),
+        (
+            "Documented gaps (xfail: need an engine or flow change)",
+            [r for r in runs if r.case.xfail],
+        ),
     ):
         lines.append(f"{title}: {len(group)} cases")
         header = f"  {'expected':<10}{'n':>4}" + "".join(f"{u:>11}" for u in (*URGENCIES, "error"))
@@ -253,9 +256,7 @@ def table(runs: list[Run]) -> str:
             rows = [r for r in group if r.case.urgency == expected]
             if not rows:
                 continue
-            counts = "".join(
-                f"{sum(r.got == g for r in rows):>11}" for g in (*URGENCIES, "error")
-            )
+            counts = "".join(f"{sum(r.got == g for r in rows):>11}" for g in (*URGENCIES, "error"))
             under = sum(r.triage == "under" for r in rows)
             over = sum(r.triage == "over" for r in rows)
             ok = sum(r.passed for r in rows)
@@ -265,6 +266,8 @@ def table(runs: list[Run]) -> str:
             for r in group
             if r.triage == "under" and r.case.urgency in ("emergency", "same_day")
         ]
-        lines.append(f"  under-triage of emergency/same-day cases: {len(under_urgent)} {under_urgent}")
+        lines.append(
+            f"  under-triage of emergency/same-day cases: {len(under_urgent)} {under_urgent}"
+        )
         lines.append("")
     return "\n".join(lines)

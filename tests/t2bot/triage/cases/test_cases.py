@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
-from t2bot.knowledge import load_knowledge
-from tests.conftest import REAL_KNOWLEDGE
+from t2bot.knowledge import Knowledge, load_knowledge
 from t2bot.knowledge.model import THREAD_SOURCE
-from tests.t2bot.triage.cases.runner import CASE_SOURCES, URGENCIES, load_cases, run_case
+from tests.conftest import REAL_KNOWLEDGE
+from tests.t2bot.triage.cases.runner import (
+    CASE_SOURCES,
+    URGENCIES,
+    Case,
+    load_cases,
+    run_case,
+)
 
 CASES = load_cases()
 
 
-def _param(case):
+def _param(case: Case) -> Any:
     marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
     return pytest.param(case, id=case.id, marks=marks)
 
 
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
-def test_case(real_kb, case) -> None:
+def test_case(real_kb: Knowledge, case: Case) -> None:
     run = run_case(real_kb, case)
     assert run.passed, f"{case.id} ({case.file}): {run.problems}"
 
 
-def test_the_case_set_covers_urgencies_populations_and_every_sign(real_kb) -> None:
+def test_the_case_set_covers_urgencies_populations_and_every_sign(real_kb: Knowledge) -> None:
     passing = [case for case in CASES if not case.xfail]
     assert len(passing) >= 60
     for urgency in URGENCIES:
@@ -38,7 +45,7 @@ def test_the_case_set_covers_urgencies_populations_and_every_sign(real_kb) -> No
     assert signs - ticked == set(), "signs no case ticks"
 
 
-def test_every_case_cites_known_sources(real_kb) -> None:
+def test_every_case_cites_known_sources(real_kb: Knowledge) -> None:
     for case in CASES:
         assert case.sources, case.id
         for source in case.sources:
@@ -49,10 +56,12 @@ def test_every_case_cites_known_sources(real_kb) -> None:
                 assert source in real_kb.references or source in CASE_SOURCES, (case.id, source)
 
 
-def test_zero_under_triage_of_urgent_cases(real_kb) -> None:
+def test_zero_under_triage_of_urgent_cases(real_kb: Knowledge) -> None:
     runs = [run_case(real_kb, case) for case in CASES if not case.xfail]
     under = [
-        r.case.id for r in runs if r.case.urgency in ("emergency", "same_day") and r.triage != "match"
+        r.case.id
+        for r in runs
+        if r.case.urgency in ("emergency", "same_day") and r.triage != "match"
     ]
     over = [r.case.id for r in runs if r.case.urgency == "none" and r.triage == "over"]
     assert under == [] and over == []
