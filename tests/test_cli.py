@@ -41,8 +41,8 @@ def test_console_scripted_input_exits_0_at_end_of_input() -> None:
 
 
 def test_console_whole_check_as_the_thread_poster() -> None:
-    # menu 1, two screens with no signs, then the thread poster's answers by number
-    taps = ["1", "8", "12", "1", "1", "1", "2", "1", "1", "1", "4", "3"]
+    # menu 1, four safety screens with no signs, then the thread poster's answers by number
+    taps = ["1", "11", "9", "7", "5", "1", "1", "1", "2", "1", "1", "1", "4", "3"]
     result = run_bot("--console", stdin="\n".join(taps) + "\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -53,7 +53,7 @@ def test_console_whole_check_as_the_thread_poster() -> None:
 
 
 def test_console_saves_to_the_sqlite_default_and_lists_it(tmp_path: Path) -> None:
-    taps = ["1", "8", "12", "1", "1", "1", "2", "1", "1", "1", "4", "s", "3", "4"]
+    taps = ["1", "11", "9", "7", "5", "1", "1", "1", "2", "1", "1", "1", "4", "s", "3", "4"]
     result = run_bot(
         "--console",
         stdin="\n".join(taps) + "\n",

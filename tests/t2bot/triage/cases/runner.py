@@ -1,0 +1,273 @@
+"""Run the standardized member cases (YAML beside this file) through the triage engine.
+
+A case file is a list of cases. Each case has:
+
+``id``            unique, lowercase_with_underscores.
+``who``           the member's story in one or two lines (what they would tell a clinician).
+``population``    tags (``aero``, ``road_no_aero``, ``run_only``, ``swimmer``, ``pregnant``,
+                  ``teen``, ``thread``, ...), used to check coverage.
+``sources``       where the expected answer comes from: ``thread#N``, a key under
+                  ``references`` in knowledge/meta.yaml, or a key of ``CASE_SOURCES`` below
+                  (sources only the cases cite, for gaps the knowledge does not cover yet).
+``answers``       the member's taps, in order: ``"<none>"`` passes one safety screen,
+                  ``"<safe>"`` passes every safety screen up to the first question,
+                  ``{tick: [label, ...]}`` ticks those signs on the current safety screen (an
+                  emergency sign ends the check at once; otherwise Continue is tapped), and
+                  any other string is the label of an answer button.
+``urgency``       expected: ``emergency`` | ``same_day`` | ``soon`` | ``none`` (self-care or
+                  out of scope).
+``flags``         optional: sign ids the escalation must name.
+``top``           optional, self-care only: contributor ids that must be named; the first
+                  must be ranked first.
+``must_not_show`` optional: text that must not appear anywhere in the answer (case-insensitive).
+                  Urgent answers also never show self-care ("What to try", "Stretches that fit").
+``must_show``     optional: text that must appear.
+``xfail``         optional: why the flow cannot give the right answer yet (an engine or flow
+                  change is needed). Such a case must fail today; when it starts passing,
+                  remove the mark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from t2bot.knowledge.model import Knowledge
+from t2bot.triage import engine
+from t2bot.triage.cards import outcome_card
+from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding, Step
+
+HERE = Path(__file__).resolve().parent
+NONE = "<none>"
+SAFE = "<safe>"
+URGENCIES = ("emergency", "same_day", "soon", "none")
+RANK = {"none": 0, "soon": 1, "same_day": 2, "emergency": 3}
+NO_SELF_CARE = ("What to try", "Stretches that fit")
+#: Sources cited only by cases (gaps the knowledge does not cover yet).
+CASE_SOURCES = {
+    "acog_804": "ACOG Committee Opinion 804 (2020): Physical activity and exercise during "
+    "pregnancy and the postpartum period, https://doi.org/10.1097/AOG.0000000000003772",
+}
+
+
+class CaseError(AssertionError):
+    """The answers do not fit the flow (a label that is not on the screen, for example)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    who: str
+    population: tuple[str, ...]
+    sources: tuple[str, ...]
+    answers: tuple[Any, ...]
+    urgency: str
+    flags: tuple[str, ...] = ()
+    top: tuple[str, ...] = ()
+    must_not_show: tuple[str, ...] = ()
+    must_show: tuple[str, ...] = ()
+    xfail: str | None = None
+    file: str = ""
+
+
+@dataclass
+class Run:
+    case: Case
+    got: str  # an urgency, or "error" when the answers did not fit the flow
+    problems: list[str] = field(default_factory=list)
+    ticked: tuple[str, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def triage(self) -> str:
+        """``under``, ``over`` or ``match`` (urgency only); ``error`` if the flow could not run."""
+        if self.got not in RANK:
+            return "error"
+        diff = RANK[self.got] - RANK[self.case.urgency]
+        return "match" if diff == 0 else "over" if diff > 0 else "under"
+
+
+FIELDS = {
+    "id",
+    "who",
+    "population",
+    "sources",
+    "answers",
+    "urgency",
+    "flags",
+    "top",
+    "must_not_show",
+    "must_show",
+    "xfail",
+}
+
+
+def load_cases(folder: Path = HERE) -> list[Case]:
+    cases: list[Case] = []
+    for path in sorted(folder.glob("*.yaml")):
+        for raw in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            unknown = set(raw) - FIELDS
+            if unknown:
+                raise ValueError(f"{path.name}: {raw.get('id')}: unknown fields {sorted(unknown)}")
+            if raw["urgency"] not in URGENCIES:
+                raise ValueError(f"{path.name}: {raw['id']}: urgency {raw['urgency']!r}")
+            cases.append(
+                Case(
+                    id=raw["id"],
+                    who=raw["who"],
+                    population=tuple(raw.get("population", ())),
+                    sources=tuple(raw.get("sources", ())),
+                    answers=tuple(raw["answers"]),
+                    urgency=raw["urgency"],
+                    flags=tuple(raw.get("flags", ())),
+                    top=tuple(raw.get("top", ())),
+                    must_not_show=tuple(raw.get("must_not_show", ())),
+                    must_show=tuple(raw.get("must_show", ())),
+                    xfail=raw.get("xfail"),
+                    file=path.name,
+                )
+            )
+    ids = [case.id for case in cases]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate case ids: {sorted(duplicates)}")
+    return cases
+
+
+def drive(kb: Knowledge, answers: tuple[Any, ...]) -> tuple[Step | Outcome, list[str]]:
+    """Tap through the flow; returns the final position and the sign ids ticked on the way."""
+    position: Step | Outcome = engine.current(kb, engine.start())
+    ticked: list[str] = []
+    for item in answers:
+        if not isinstance(position, Step):
+            raise CaseError(f"the check ended before {item!r}")
+        node = position.node
+        if item == SAFE:
+            while isinstance(position, Step) and position.node.kind == "red_flags":
+                position = engine.proceed(kb, position.state)
+            continue
+        if item == NONE or isinstance(item, dict):
+            if node.kind != "red_flags":
+                raise CaseError(f"{item!r} given on question {node.id}")
+            if item == NONE:
+                position = engine.proceed(kb, position.state)
+                continue
+            labels = [flag.label for flag in node.flags]
+            state = position.state
+            for label in item["tick"]:
+                if label not in labels:
+                    raise CaseError(f"sign {label!r} is not on {node.id}: {labels}")
+                ticked.append(node.flags[labels.index(label)].id)
+                position = engine.tap_flag(kb, state, labels.index(label))
+                if not isinstance(position, Step):
+                    break  # an emergency sign ends the check at once
+                state = position.state
+            else:
+                position = engine.proceed(kb, state)
+            continue
+        if node.kind != "question":
+            raise CaseError(f"answer {item!r} given on safety screen {node.id}")
+        options = [a.label for a in node.answers]
+        if item not in options:
+            raise CaseError(f"answer {item!r} is not on {node.id}: {options}")
+        position = engine.answer(kb, position.state, options.index(item))
+    return position, ticked
+
+
+def urgency_of(position: Step | Outcome) -> str:
+    if isinstance(position, Escalation):
+        return position.urgency.value
+    if isinstance(position, ShortEnding):
+        return position.ending.urgency.value if position.ending.urgency else "none"
+    if isinstance(position, Result):
+        return "none"
+    return "unfinished"
+
+
+def card_text(kb: Knowledge, outcome: Outcome) -> str:
+    card = outcome_card(kb, outcome, "112")
+    parts = [card.title, card.body, card.footer]
+    for section in card.sections:
+        parts.append(section.heading)
+        parts.extend(section.lines)
+    return "\n".join(parts)
+
+
+def run_case(kb: Knowledge, case: Case) -> Run:
+    try:
+        position, ticked = drive(kb, case.answers)
+    except CaseError as error:
+        return Run(case, "error", [str(error)])
+    got = urgency_of(position)
+    run = Run(case, got, ticked=tuple(ticked))
+    if got != case.urgency:
+        run.problems.append(f"urgency {got}, expected {case.urgency}")
+    if isinstance(position, Step):
+        run.problems.append(f"the answers stop at {position.node.id}")
+        return run
+    if case.flags:
+        named = {f.id for f in position.flags} if isinstance(position, Escalation) else set()
+        missing = [f for f in case.flags if f not in named]
+        if missing:
+            run.problems.append(f"signs not named: {missing}")
+    if case.top:
+        if not isinstance(position, Result):
+            run.problems.append("expected ranked contributors, got no self-care result")
+        else:
+            named_ids = [r.contributor.id for r in position.contributors]
+            if not named_ids or named_ids[0] != case.top[0]:
+                run.problems.append(f"first contributor {named_ids[:1]}, expected {case.top[0]}")
+            missing = [c for c in case.top if c not in named_ids]
+            if missing:
+                run.problems.append(f"contributors not named: {missing} (named {named_ids})")
+    text = card_text(kb, position).lower()
+    banned = list(case.must_not_show)
+    if case.urgency in ("emergency", "same_day"):
+        banned += NO_SELF_CARE
+    for phrase in banned:
+        if phrase.lower() in text:
+            run.problems.append(f"shows {phrase!r}")
+    for phrase in case.must_show:
+        if phrase.lower() not in text:
+            run.problems.append(f"does not show {phrase!r}")
+    return run
+
+
+def table(runs: list[Run]) -> str:
+    """Per-urgency accuracy: expected against got, with under- and over-triage counts."""
+    lines: list[str] = []
+    for title, group in (
+        ("Cases that must pass", [r for r in runs if not r.case.xfail]),
+        (
+            "Documented gaps (xfail: need an engine or flow change)",
+            [r for r in runs if r.case.xfail],
+        ),
+    ):
+        lines.append(f"{title}: {len(group)} cases")
+        header = f"  {'expected':<10}{'n':>4}" + "".join(f"{u:>11}" for u in (*URGENCIES, "error"))
+        lines.append(header + f"{'under':>7}{'over':>6}{'all ok':>8}")
+        for expected in URGENCIES:
+            rows = [r for r in group if r.case.urgency == expected]
+            if not rows:
+                continue
+            counts = "".join(f"{sum(r.got == g for r in rows):>11}" for g in (*URGENCIES, "error"))
+            under = sum(r.triage == "under" for r in rows)
+            over = sum(r.triage == "over" for r in rows)
+            ok = sum(r.passed for r in rows)
+            lines.append(f"  {expected:<10}{len(rows):>4}{counts}{under:>7}{over:>6}{ok:>8}")
+        under_urgent = [
+            r.case.id
+            for r in group
+            if r.triage == "under" and r.case.urgency in ("emergency", "same_day")
+        ]
+        lines.append(
+            f"  under-triage of emergency/same-day cases: {len(under_urgent)} {under_urgent}"
+        )
+        lines.append("")
+    return "\n".join(lines)
