@@ -108,9 +108,7 @@ class RoutineStep:
 
     @classmethod
     def read(cls, match: re.Match[str]) -> RoutineStep:
-        return cls(
-            match["spec"], _minutes(match["minutes"]), match["step"], _owner(match["owner"])
-        )
+        return cls(match["spec"], _minutes(match["minutes"]), match["step"], _owner(match["owner"]))
 
     @property
     def move_index(self) -> int | None:
@@ -176,7 +174,9 @@ class StopReminders:
         return cls(_owner(match["owner"]))
 
 
-StretchId = ShowStretch | ListPage | RoutineStep | NewRoutine | ShareStretch | ShareRoutine | StopReminders
+StretchId = (
+    ShowStretch | ListPage | RoutineStep | NewRoutine | ShareStretch | ShareRoutine | StopReminders
+)
 KINDS: tuple[type[StretchId], ...] = (
     ShowStretch,
     ListPage,
@@ -207,3 +207,10 @@ def decode(custom_id: str) -> StretchId:
         if match is not None:
             return kind.read(match)
     raise BadStretchId("not a stretch id")
+
+
+def owner_of(sid: StretchId) -> int | None:
+    """The member a button belongs to (``None``: anyone may tap it)."""
+    if isinstance(sid, RoutineStep | NewRoutine | StopReminders):
+        return sid.owner_id
+    return None

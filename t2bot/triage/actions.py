@@ -49,7 +49,9 @@ class Action:
 
     def __post_init__(self) -> None:
         if (self.verb in INDEXED) != (self.index is not None):
-            raise ValueError(f"{self.verb.name} {'needs' if self.verb in INDEXED else 'takes no'} index")
+            raise ValueError(
+                f"{self.verb.name} {'needs' if self.verb in INDEXED else 'takes no'} index"
+            )
         if self.index is not None and not 0 <= self.index <= MAX_INDEX:
             raise ValueError("index out of range")
 

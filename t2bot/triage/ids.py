@@ -71,9 +71,7 @@ class FlowId:
     )
 
     @classmethod
-    def of(
-        cls, version: str, member_id: int, path: str, ticks: int, action: Action
-    ) -> FlowId:
+    def of(cls, version: str, member_id: int, path: str, ticks: int, action: Action) -> FlowId:
         return cls(version, member_id, path, ticks, action.encode())
 
     def encode(self) -> str:

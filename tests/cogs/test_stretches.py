@@ -15,18 +15,17 @@ import pytest
 import simcord
 
 import t2discord.client as client
-from cogs.stretches import (
+from cogs.stretches.embeds import (
     list_message,
     move_message,
-    routine_button,
     routine_embed,
-    stretch_button,
     stretch_embed,
     stretch_view,
 )
 from t2bot.knowledge.model import Knowledge
 from t2bot.settings import Settings
 from t2bot.stretches.routines import FOCUS_LABELS, RoutineSpec
+from t2discord.stretch_buttons import routine_button, stretch_button
 from tests.conftest import STRETCH_KNOWLEDGE
 
 FIXTURE_DIR = STRETCH_KNOWLEDGE
@@ -522,11 +521,11 @@ async def test_reminder_waits_out_knowledge_without_moves_for_its_focus(
         update={"stretches": [s for s in holder.current.stretches if "hips" not in s.focus]}
     )
     monkeypatch.setattr(holder, "current", no_hips)
-    caplog.set_level(logging.WARNING, logger="cogs.stretches")
+    caplog.set_level(logging.WARNING, logger="cogs.stretches.reminders")
 
     await world.env.advance_time(5 * 60)
     assert dms(world) == []
-    warnings = [r.getMessage() for r in caplog.records if r.name == "cogs.stretches"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "cogs.stretches.reminders"]
     assert len(warnings) == 1 and "hips" in warnings[0], warnings
     assert str(world.alice_user.id) not in warnings[0]
     assert "invalid" not in warnings[0]
