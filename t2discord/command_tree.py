@@ -26,9 +26,7 @@ TAP_BURST_SECONDS = 10.0
 class BurstLimiter:
     """Per member: ``rate`` uses in ``per`` seconds, then the seconds to wait."""
 
-    def __init__(
-        self, rate: int, per: float, *, clock: Callable[[], float] | None = None
-    ) -> None:
+    def __init__(self, rate: int, per: float, *, clock: Callable[[], float] | None = None) -> None:
         self.rate, self.per = rate, per
         # Late bound: simulations replace time.monotonic.
         self.clock = clock or (lambda: time.monotonic())
