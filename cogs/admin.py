@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from t2bot.knowledge import KnowledgeError
 from t2bot.storage import GuildSettings, StoreUnavailable
+from t2discord.client import T2Bot
 from t2discord.ui_kit import COLOUR_INFO, clip, refuse, reply
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class Admin(commands.Cog):
         guild_only=True,
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: T2Bot) -> None:
         self.bot = bot
         self._last_sync: float | None = None
 
@@ -74,7 +75,7 @@ class Admin(commands.Cog):
         if allow_sharing is not None:
             changes["allow_sharing"] = allow_sharing
         await interaction.response.defer(ephemeral=True, thinking=True)
-        store = self.bot.store  # type: ignore[attr-defined]
+        store = self.bot.store
         try:
             if changes:
                 current = await store.update_guild_settings(interaction.guild_id, **changes)
@@ -88,13 +89,13 @@ class Admin(commands.Cog):
         except ValueError as exc:
             await refuse(interaction, f"That setting can't be used: {exc}.")
             return
-        if "emergency_number" in changes:
+        if changes:
             self.forget_cached_number(interaction.guild_id)
         title = "Settings saved" if changes else "Settings of this server"
         await reply(interaction, embed=self.settings_embed(title, current))
 
     def settings_embed(self, title: str, current: GuildSettings) -> discord.Embed:
-        default_number = self.bot.settings.emergency_number  # type: ignore[attr-defined]
+        default_number = self.bot.settings.emergency_number
         number = current.emergency_number or f"{default_number} (the bot's default)"
         embed = discord.Embed(title=title, colour=COLOUR_INFO)
         embed.add_field(name="Emergency number", value=clip(number, 1024), inline=False)
@@ -106,11 +107,9 @@ class Admin(commands.Cog):
         return embed
 
     def forget_cached_number(self, guild_id: int) -> None:
-        """The triage cog caches the number for a little while; make it read the new one."""
-        triage = self.bot.get_cog("Triage")
-        forget = getattr(triage, "forget_emergency_number", None)
-        if forget is not None:
-            forget(guild_id)
+        """The cogs cache the server's settings for a little while; make them read the new
+        ones (emergency number and sharing)."""
+        self.bot.guild_settings.forget(guild_id)
 
     @t2admin.command(name="reload", description="Load the knowledge files again")
     async def reload(self, interaction: discord.Interaction) -> None:
@@ -118,7 +117,7 @@ class Admin(commands.Cog):
             await refuse(interaction, ONLY_MANAGERS)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        holder = self.bot.knowledge  # type: ignore[attr-defined]
+        holder = self.bot.knowledge
         old_version = holder.current.version
         try:
             fresh = await asyncio.to_thread(holder.reload)
@@ -156,7 +155,7 @@ class Admin(commands.Cog):
         self._last_sync = time.monotonic()
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            count = await self.bot.sync_command_tree()  # type: ignore[attr-defined]
+            count = await self.bot.sync_command_tree()
         except discord.HTTPException as exc:
             log.warning("command sync failed: HTTP %s", exc.status)
             await refuse(
@@ -205,5 +204,5 @@ def problems_embed(exc: KnowledgeError, version: str) -> discord.Embed:
     )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: T2Bot) -> None:
     await bot.add_cog(Admin(bot))

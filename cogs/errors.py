@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from discord.ext import commands
+from t2discord.client import T2Bot
 
 log = logging.getLogger(__name__)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: T2Bot) -> None:
     async def on_error(event: str, *args: object, **kwargs: object) -> None:
         log.exception("unhandled error in event %s", event)
 

@@ -12,6 +12,7 @@ import discord
 from discord.ext import commands, tasks
 
 from t2bot.storage import StoreUnavailable
+from t2discord.client import T2Bot
 from t2discord.ui_kit import COLOUR_INFO
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ CHECK_IN_TEXT = (
 
 
 class FollowUps(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: T2Bot) -> None:
         self.bot = bot
         self.send_due.start()
 
@@ -37,7 +38,7 @@ class FollowUps(commands.Cog):
     @tasks.loop(minutes=CHECK_EVERY_MINUTES)
     async def send_due(self) -> None:
         try:
-            due = await self.bot.store.take_due_followups(discord.utils.utcnow())  # type: ignore[attr-defined]
+            due = await self.bot.store.take_due_followups(discord.utils.utcnow())
         except StoreUnavailable:
             return  # the store logs the outage once; try again next round
         sent = 0
@@ -52,7 +53,7 @@ class FollowUps(commands.Cog):
         await self.bot.wait_until_ready()
 
     async def send(self, user_id: int) -> bool:
-        kb = self.bot.knowledge.current  # type: ignore[attr-defined]
+        kb = self.bot.knowledge.current
         embed = discord.Embed(
             title="How is your back?", description=CHECK_IN_TEXT, colour=COLOUR_INFO
         )
@@ -68,5 +69,5 @@ class FollowUps(commands.Cog):
         return True
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: T2Bot) -> None:
     await bot.add_cog(FollowUps(bot))

@@ -17,8 +17,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from t2bot.knowledge.model import Knowledge
 from t2bot.storage import SavedResult, StoreUnavailable
-from t2discord.ui_kit import COLOUR_INFO, PREFIX_DATA, clip, refuse, reply, run_safely, update
+from t2discord.client import T2Bot
+from t2discord.command_tree import tap_allowed
+from t2discord.custom_ids import DATA as PREFIX_DATA
+from t2discord.ui_kit import COLOUR_INFO, clip, refuse, reply, run_safely, update
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +47,13 @@ _OWNER = r"[0-9]{1,20}"
 
 
 class DataButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=PREFIX_DATA + r":(?P<action>del|keep):(?P<owner>" + _OWNER + ")",
 ):
     """Confirm (``del``) or cancel (``keep``) the deletion of the owner's data."""
 
     def __init__(self, action: str, owner_id: int) -> None:
+        button: discord.ui.Button[discord.ui.View]
         if action == "del":
             button = discord.ui.Button(
                 label="Yes, delete everything",
@@ -71,6 +76,9 @@ class DataButton(
     ) -> DataButton:
         return cls(match["action"], int(match["owner"]))
 
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await tap_allowed(interaction)
+
     async def callback(self, interaction: discord.Interaction) -> None:
         await run_safely(interaction, self.handle, "mydata delete button")
 
@@ -81,9 +89,13 @@ class DataButton(
         if self.action == "keep":
             await update(interaction, content="Nothing was deleted.", embed=None, view=None)
             return
+        bot = interaction.client
+        if not isinstance(bot, T2Bot):
+            await refuse(interaction, BUSY)
+            return
         await interaction.response.defer()
         try:
-            removed = await interaction.client.store.delete_member(self.owner_id)  # type: ignore[attr-defined]
+            removed = await bot.store.delete_member(self.owner_id)
         except StoreUnavailable:
             await refuse(interaction, BUSY)
             return
@@ -99,7 +111,7 @@ class DataButton(
 
 
 class MalformedDataButton(
-    discord.ui.DynamicItem[discord.ui.Button],
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     # Everything under our prefix that DataButton does not read (the two never both match).
     template=PREFIX_DATA + r":(?!(?:" + "|".join(_ACTIONS) + r"):" + _OWNER + r"$)(?P<rest>.*)",
 ):
@@ -133,7 +145,7 @@ class MyData(commands.Cog):
         name="mydata", description="See, export or delete what the bot stores about you"
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: T2Bot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -146,7 +158,7 @@ class MyData(commands.Cog):
     async def purge_expired(self) -> None:
         """Delete saved results past their server's retention (the store logs the count)."""
         try:
-            await self.bot.store.purge_expired()  # type: ignore[attr-defined]
+            await self.bot.store.purge_expired()
         except StoreUnavailable:
             pass  # the store logged the outage once; the next hour tries again
         except Exception:
@@ -156,7 +168,7 @@ class MyData(commands.Cog):
     async def history(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            results = await self.bot.store.history(interaction.user.id, limit=HISTORY_LIMIT)  # type: ignore[attr-defined]
+            results = await self.bot.store.history(interaction.user.id, limit=HISTORY_LIMIT)
         except StoreUnavailable:
             await refuse(interaction, BUSY)
             return
@@ -174,7 +186,7 @@ class MyData(commands.Cog):
                 ),
             )
             return embed
-        kb = self.bot.knowledge.current  # type: ignore[attr-defined]
+        kb = self.bot.knowledge.current
         budget = EMBED_BUDGET - len(embed.title or "") - len(embed.description or "")
         for shown, result in enumerate(results):
             label = URGENCY_LABELS.get(result.urgency, result.urgency)
@@ -187,11 +199,11 @@ class MyData(commands.Cog):
             budget -= len(name) + len(value)
         return embed
 
-    async def stored_about(self, interaction: discord.Interaction) -> dict | None:
+    async def stored_about(self, interaction: discord.Interaction) -> dict[str, Any] | None:
         """Everything stored about the member (after deferring), or None after a polite refusal."""
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            return await self.bot.store.export_member(interaction.user.id)  # type: ignore[attr-defined]
+            return await self.bot.store.export_member(interaction.user.id)
         except StoreUnavailable:
             await refuse(interaction, BUSY)
             return None
@@ -237,7 +249,7 @@ class MyData(commands.Cog):
         )
 
 
-def describe(kb: Any, result: SavedResult) -> str:
+def describe(kb: Knowledge, result: SavedResult) -> str:
     """Contributor names and tips of a saved result, in today's wording of the knowledge."""
     contributors = [_name(kb.contributor, cid, "name") for cid in result.contributor_ids]
     tips = [_name(kb.tip, tid, "text") for tid in result.tip_ids]
@@ -256,6 +268,6 @@ def _name(lookup: Any, item_id: str, attribute: str) -> str:
         return item_id.replace("_", " ")  # no longer in the knowledge: show its id
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: T2Bot) -> None:
     bot.add_dynamic_items(DataButton, MalformedDataButton)
     await bot.add_cog(MyData(bot))

@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import logging
+import pkgutil
+import re
+from typing import Any
 
 import discord
 from discord.ext import commands
 
+import cogs
 from t2bot.knowledge.holder import KnowledgeHolder
 from t2bot.settings import Settings
 from t2bot.storage import Store
 from t2discord.command_tree import T2CommandTree
+from t2discord.guild_settings import GuildSettingsCache
 
 log = logging.getLogger("t2bot")
 
-EXTENSIONS = (
-    "cogs.errors",
-    "cogs.unknown_buttons",
-    "cogs.stretches",  # before triage, which puts stretch buttons on its results
-    "cogs.triage",
-    "cogs.followups",
-    "cogs.mydata",
-    "cogs.admin",
-)
+
+def discover_extensions() -> tuple[str, ...]:
+    """Every module and package directly in ``cogs/`` is an extension (no extension imports
+    another, so the order does not matter; sorted only to make start-ups alike)."""
+    return tuple(
+        sorted(f"{cogs.__name__}.{module.name}" for module in pkgutil.iter_modules(cogs.__path__))
+    )
+
+
+EXTENSIONS = discover_extensions()
+
+DynamicItemClass = type[discord.ui.DynamicItem[Any]]
 
 
 class T2Bot(commands.Bot):
@@ -49,6 +57,28 @@ class T2Bot(commands.Bot):
         self.knowledge = knowledge
         self.store = store
         self.sync_commands = sync_commands
+        self.guild_settings = GuildSettingsCache(store, settings.emergency_number)
+        # Like discord.py: by template, so a reloaded extension replaces its classes.
+        self._button_templates: dict[re.Pattern[str], DynamicItemClass] = {}
+
+    def add_dynamic_items(self, *items: DynamicItemClass) -> None:
+        super().add_dynamic_items(*items)
+        for item in items:
+            self._button_templates[item.__discord_ui_compiled_template__] = item
+
+    def remove_dynamic_items(self, *items: DynamicItemClass) -> None:
+        super().remove_dynamic_items(*items)
+        for item in items:
+            self._button_templates.pop(item.__discord_ui_compiled_template__, None)
+
+    def claims(self, custom_id: str, *, besides: DynamicItemClass | None = None) -> bool:
+        """Whether a registered button class (other than ``besides``) reads ``custom_id``."""
+        skip = None if besides is None else besides.__discord_ui_compiled_template__
+        return any(
+            template.fullmatch(custom_id) is not None
+            for template in self._button_templates
+            if template != skip
+        )
 
     async def setup_hook(self) -> None:
         await self.store.start()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -15,17 +17,41 @@ log = logging.getLogger(__name__)
 #: Per member: this many commands in this many seconds, then a polite wait message.
 BURST_RATE = 5
 BURST_SECONDS = 10.0
+#: Per member: this many button taps in this many seconds (a routine or a check is tapped
+#: through quickly, so more than commands).
+TAP_BURST_RATE = 15
+TAP_BURST_SECONDS = 10.0
 
 
-class T2CommandTree(app_commands.CommandTree):
-    def __init__(self, *args, **kwargs) -> None:
+class BurstLimiter:
+    """Per member: ``rate`` uses in ``per`` seconds, then the seconds to wait."""
+
+    def __init__(self, rate: int, per: float, *, clock: Callable[[], float] | None = None) -> None:
+        self.rate, self.per = rate, per
+        # Late bound: simulations replace time.monotonic.
+        self.clock = clock or (lambda: time.monotonic())
+        self._buckets: dict[int, app_commands.Cooldown] = {}
+
+    def take(self, member_id: int) -> float | None:
+        """Use one token; ``None`` if allowed, else how long to wait (at least 1 s)."""
+        now = self.clock()
+        if len(self._buckets) > 10_000:  # forget idle members so memory stays flat
+            self._buckets = {k: v for k, v in self._buckets.items() if v.get_tokens(now) == 0}
+        bucket = self._buckets.setdefault(member_id, app_commands.Cooldown(self.rate, self.per))
+        retry = bucket.update_rate_limit(now)
+        return max(retry, 1.0) if retry else None
+
+
+class T2CommandTree(app_commands.CommandTree[Any]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._cooldowns: dict[int, app_commands.Cooldown] = {}
+        self.command_bursts = BurstLimiter(BURST_RATE, BURST_SECONDS)
+        self.tap_bursts = BurstLimiter(TAP_BURST_RATE, TAP_BURST_SECONDS)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.type is not discord.InteractionType.application_command:
-            return True  # autocomplete and buttons are not rate limited here
-        retry_after = self._take_token(interaction.user.id)
+            return True  # autocomplete is not rate limited; buttons use ``tap_allowed``
+        retry_after = self.command_bursts.take(interaction.user.id)
         if retry_after:
             await refuse(
                 interaction,
@@ -33,16 +59,6 @@ class T2CommandTree(app_commands.CommandTree):
             )
             return False
         return True
-
-    def _take_token(self, member_id: int) -> float | None:
-        now = time.monotonic()
-        if len(self._cooldowns) > 10_000:  # forget idle members so memory stays flat
-            self._cooldowns = {k: v for k, v in self._cooldowns.items() if v.get_tokens(now) == 0}
-        bucket = self._cooldowns.setdefault(
-            member_id, app_commands.Cooldown(BURST_RATE, BURST_SECONDS)
-        )
-        retry = bucket.update_rate_limit(now)
-        return max(retry, 1.0) if retry else None
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -80,3 +96,18 @@ class T2CommandTree(app_commands.CommandTree):
             await refuse(interaction, text)
         except discord.HTTPException:
             log.warning("could not tell the member about an error (interaction expired)")
+
+
+async def tap_allowed(interaction: discord.Interaction) -> bool:
+    """The per-member burst limit for button taps (every button of the bot checks it first);
+    a refused tap gets a polite private answer."""
+    tree = getattr(interaction.client, "tree", None)
+    if not isinstance(tree, T2CommandTree):
+        return True
+    retry_after = tree.tap_bursts.take(interaction.user.id)
+    if retry_after:
+        await refuse(
+            interaction, f"Easy there! Please wait {retry_after:.0f} s before tapping again."
+        )
+        return False
+    return True

@@ -1,18 +1,17 @@
-"""Small helpers shared by the cogs: answering an interaction whatever its state."""
+"""Small helpers shared by the cogs: answering an interaction whatever its state, embeds."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
-#: Every custom_id this bot makes starts with one of these prefixes (see cogs/unknown_buttons.py).
-PREFIX_FLOW = "t2"
-PREFIX_STRETCH = "t2s"
-PREFIX_DATA = "t2d"
-KNOWN_PREFIXES = (PREFIX_FLOW, PREFIX_STRETCH, PREFIX_DATA)
+from t2bot.triage.cards import Card
+
+log = logging.getLogger(__name__)
 
 COLOUR_INFO = discord.Colour.blurple()
 COLOUR_BY_URGENCY = {
@@ -44,17 +43,37 @@ async def update(interaction: discord.Interaction, **kwargs: Any) -> None:
         await interaction.response.edit_message(**kwargs)
 
 
-async def run_safely(interaction: discord.Interaction, handler: Any, what: str) -> None:
+Handler = Callable[[discord.Interaction], Awaitable[None]]
+
+
+async def run_safely(interaction: discord.Interaction, handler: Handler, what: str) -> None:
     """Run a button handler; if it fails, log the cause (no personal data) and still answer."""
     try:
         await handler(interaction)
     except Exception:
-        logging.getLogger(__name__).exception("button handler failed: %s", what)
+        log.exception("button handler failed: %s", what)
         with contextlib.suppress(discord.HTTPException):
             await refuse(interaction, "Sorry, something went wrong on my side. Please try again.")
 
 
-def embed_from_card(card: Any, colour: discord.Colour) -> discord.Embed:
+async def mark_done(interaction: discord.Interaction, label: str) -> None:
+    """Disable the tapped button on its message and relabel it, so a second tap cannot repeat
+    the action (the rest of the message stays as it was). Call after deferring the update
+    (``interaction.response.defer()``) or answering with a followup."""
+    if interaction.message is None or not isinstance(interaction.data, dict):
+        return
+    tapped = interaction.data.get("custom_id")
+    view = discord.ui.View.from_message(interaction.message, timeout=None)
+    for item in view.children:
+        if isinstance(item, discord.ui.Button) and item.custom_id == tapped:
+            item.disabled, item.label = True, label
+    try:
+        await interaction.edit_original_response(view=view)
+    except discord.HTTPException:
+        log.info("could not mark a button as done")
+
+
+def embed_from_card(card: Card, colour: discord.Colour) -> discord.Embed:
     """Lay out a ``t2bot.triage.cards.Card`` as an embed, inside Discord's limits.
 
     The professional reminder is the last field and is never dropped: its room is kept first,

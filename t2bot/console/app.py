@@ -12,7 +12,8 @@ from t2bot.console.history import ConsoleHistory
 from t2bot.knowledge import KnowledgeError, load_knowledge
 from t2bot.knowledge.model import Knowledge
 from t2bot.settings import Settings
-from t2bot.triage import engine
+from t2bot.triage import actions, engine
+from t2bot.triage.actions import Action
 from t2bot.triage.cards import Card, outcome_card, step_card
 from t2bot.triage.engine import FlowState, Result, Step
 
@@ -109,20 +110,25 @@ def triage(
 
 
 def _apply(kb: Knowledge, step: Step, choice: str) -> Step | engine.Outcome:
+    return actions.apply(kb, step.state, _action(step, choice))
+
+
+def _action(step: Step, choice: str) -> Action:
+    """What a typed choice means on this screen (the same actions as the Discord buttons)."""
     if choice == "b":
-        return engine.back(kb, step.state)
+        return actions.BACK
     if choice == "r":
-        return engine.current(kb, engine.start())
+        return actions.RESTART
     number = int(choice)  # ValueError for anything else
     if step.node.kind == "question":
         if not 1 <= number <= len(step.node.answers):
             raise ValueError(choice)
-        return engine.answer(kb, step.state, number - 1)
+        return actions.answer(number - 1)
     if number == len(step.node.flags) + 1:
-        return engine.proceed(kb, step.state)
+        return actions.GO
     if not 1 <= number <= len(step.node.flags):
         raise ValueError(choice)
-    return engine.tap_flag(kb, step.state, number - 1)
+    return actions.flag(number - 1)
 
 
 def _choices(step: Step) -> str:

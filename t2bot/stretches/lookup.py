@@ -124,8 +124,12 @@ SYMPTOM_HINT = (
 
 def symptom_hint(query: str) -> str | None:
     """A care pointer when the search names a symptom rather than a stretch."""
+    # Whole words only: a stem may take a usual ending ("numbness", "tingling", "discs") but
+    # not make another word ("number" is not "numb").
     text = normalize(query)
-    return SYMPTOM_HINT if any(word in text for word in SYMPTOM_WORDS) else None
+    endings = r"(?:s|es|e|ed|ing|ness|ion|y)?"
+    found = any(re.search(rf"\b{re.escape(word)}{endings}\b", text) for word in SYMPTOM_WORDS)
+    return SYMPTOM_HINT if found else None
 
 
 def find_stretch(knowledge: Knowledge, query: str) -> Lookup:

@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from t2bot.base36 import to_base36
 from t2bot.knowledge.model import Knowledge, Stretch
 
 MIN_MINUTES = 5
@@ -38,6 +39,10 @@ FALLBACK_FOCUS = "lower_back"
 
 class RoutineError(ValueError):
     """No routine can be made from this request (unknown focus, bad minutes, stale ids)."""
+
+
+class StaleRoutine(RoutineError):
+    """The routine names contributors the current knowledge no longer has (an older button)."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +154,6 @@ def _in_order(knowledge: Knowledge, picked: list[Stretch]) -> tuple[Stretch, ...
 
 # --- Compact specs for button ids -----------------------------------------------------------
 
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 TAG_LENGTH = 4
 MAX_ENCODED_CONTRIBUTORS = 8
 #: The pattern of an encoded spec, for embedding in other ids' regular expressions.
@@ -162,11 +166,8 @@ def contributor_tag(contributor_id: str) -> str:
 
     A renamed or removed contributor no longer matches, which makes old buttons stale."""
     number = int.from_bytes(hashlib.sha256(contributor_id.encode()).digest()[:8], "big")
-    tag = ""
-    for _ in range(TAG_LENGTH):
-        number, rest = divmod(number, 36)
-        tag += _DIGITS[rest]
-    return tag
+    # The lowest base-36 digits, least significant first (the format of ids already sent).
+    return to_base36(number % 36**TAG_LENGTH).rjust(TAG_LENGTH, "0")[::-1]
 
 
 @dataclass(frozen=True)
@@ -205,5 +206,5 @@ class RoutineSpec:
         try:
             ids = [by_tag[tags[i : i + TAG_LENGTH]] for i in range(0, len(tags), TAG_LENGTH)]
         except KeyError:
-            raise RoutineError("stale routine") from None
+            raise StaleRoutine("stale routine") from None
         return cls(contributors=tuple(ids))

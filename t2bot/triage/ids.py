@@ -9,27 +9,44 @@ Layout (all lowercase ASCII, well under Discord's 100 characters)::
 ``path``     one base-36 digit per answered screen (the answer's index; 0 = "none" on a
              red-flag screen).
 ``ticks``    hex bitmask of the signs ticked on the current red-flag screen (may be empty).
-``action``   ``a<n>`` answer n, ``f<n>`` tap warning sign n, ``go`` continue, ``bk`` back,
-             ``rs`` start over, ``x`` cancel, ``sv`` save the result to the member's history,
-             ``fu`` ask for a check-in DM in a week.
+``action``   an encoded ``t2bot.triage.actions.Action``: ``a<n>`` answer n, ``f<n>`` tap warning
+             sign n, ``go`` continue, ``bk`` back, ``rs`` start over, ``x`` cancel, ``sv`` save
+             the result to the member's history, ``fu`` ask for a check-in DM in a week.
+
+``FlowId`` is the codec: ``encode`` and ``decode`` in one class, with ``TEMPLATE`` (the pattern
+of every id it reads) for the Discord button class.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from t2bot.base36 import digit, digit_value, from_base36, to_base36
+
+if TYPE_CHECKING:
+    from t2bot.triage.actions import Action
 
 PREFIX = "t2"
 MAX_CUSTOM_ID = 100
 #: Screens one flow may pass; with the other parts this keeps ids under ``MAX_CUSTOM_ID``.
 MAX_PATH = 60
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-_PATTERN = re.compile(
-    rf"t2:(?P<version>[0-9a-f]{{6}}):(?P<member>[0-9a-z]{{1,14}}):(?P<path>[0-9a-z]{{0,{MAX_PATH}}})"
-    r":(?P<ticks>[0-9a-f]{0,6}):(?P<action>a[0-9]{1,2}|f[0-9]{1,2}|go|bk|rs|x|sv|fu)"
-)
-#: The longest action, ``a19``/``f19``, for length checks.
+#: The longest action, ``a19``/``f19``, for length checks (the knowledge allows 20 choices).
 LONGEST_ACTION = "a19"
+
+__all__ = [
+    "MAX_CUSTOM_ID",
+    "MAX_PATH",
+    "PREFIX",
+    "BadFlowId",
+    "FlowId",
+    "decode",
+    "path_digit",
+    "path_index",
+    "to_base36",
+    "worst_case_length",
+]
 
 
 class BadFlowId(ValueError):
@@ -44,50 +61,75 @@ class FlowId:
     ticks: int
     action: str
 
+    TEMPLATE: ClassVar[str] = (
+        rf"{PREFIX}:(?P<version>[0-9a-f]{{6}}):(?P<member>[0-9a-z]{{1,14}})"
+        rf":(?P<path>[0-9a-z]{{0,{MAX_PATH}}}):(?P<ticks>[0-9a-f]{{0,6}})"
+        # Any action-shaped token; ``from_match`` checks it against the action vocabulary
+        # (imported late: the knowledge validation imports this module, and the actions
+        # import the engine, which imports the knowledge).
+        r":(?P<action>[a-z]{1,2}[0-9]{0,2})"
+    )
+
+    @classmethod
+    def of(cls, version: str, member_id: int, path: str, ticks: int, action: Action) -> FlowId:
+        return cls(version, member_id, path, ticks, action.encode())
+
     def encode(self) -> str:
         ticks = format(self.ticks, "x") if self.ticks else ""
         return (
             f"{PREFIX}:{self.version}:{to_base36(self.member_id)}:{self.path}:{ticks}:{self.action}"
         )
 
+    @classmethod
+    def decode(cls, custom_id: str) -> FlowId:
+        match = _PATTERN.fullmatch(custom_id)
+        if match is None:
+            raise BadFlowId("not a flow id")
+        return cls.from_match(match)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str]) -> FlowId:
+        """The id a ``TEMPLATE`` match describes; ``BadFlowId`` if a part is out of range."""
+        from t2bot.triage.actions import Action
+
+        try:
+            member = from_base36(match["member"])
+            Action.decode(match["action"])
+        except ValueError:
+            raise BadFlowId("member id or action out of range") from None
+        ticks = int(match["ticks"], 16) if match["ticks"] else 0
+        return cls(match["version"], member, match["path"], ticks, match["action"])
+
+    @property
+    def move(self) -> Action:
+        """The action this id asks for."""
+        from t2bot.triage.actions import Action
+
+        return Action.decode(self.action)
+
     @property
     def index(self) -> int | None:
         """The number in ``a<n>`` / ``f<n>`` actions."""
-        return int(self.action[1:]) if self.action[0] in "af" else None
+        return self.move.index
 
     @property
     def verb(self) -> str:
-        return self.action[0] if self.action[0] in "af" else self.action
+        return self.move.verb.value
+
+
+_PATTERN = re.compile(FlowId.TEMPLATE)
 
 
 def decode(custom_id: str) -> FlowId:
-    match = _PATTERN.fullmatch(custom_id)
-    if match is None:
-        raise BadFlowId(custom_id[:20])
-    member = int(match["member"], 36)
-    if member >= 2**64:
-        raise BadFlowId("member id out of range")
-    ticks = int(match["ticks"], 16) if match["ticks"] else 0
-    return FlowId(match["version"], member, match["path"], ticks, match["action"])
-
-
-def to_base36(number: int) -> str:
-    if number < 0:
-        raise ValueError("ids are not negative")
-    digits = ""
-    while True:
-        number, rest = divmod(number, 36)
-        digits = _DIGITS[rest] + digits
-        if number == 0:
-            return digits
+    return FlowId.decode(custom_id)
 
 
 def path_digit(index: int) -> str:
-    return _DIGITS[index]
+    return digit(index)
 
 
-def path_index(digit: str) -> int:
-    return _DIGITS.index(digit)
+def path_index(char: str) -> int:
+    return digit_value(char)
 
 
 def worst_case_length(path_length: int, flag_count: int) -> int:

@@ -15,18 +15,18 @@ import pytest
 import simcord
 
 import t2discord.client as client
-from cogs.stretches import (
+from cogs.stretches.embeds import (
     list_message,
     move_message,
-    routine_button,
     routine_embed,
-    stretch_button,
     stretch_embed,
     stretch_view,
 )
 from t2bot.knowledge.model import Knowledge
 from t2bot.settings import Settings
+from t2bot.storage import StoreUnavailable
 from t2bot.stretches.routines import FOCUS_LABELS, RoutineSpec
+from t2discord.stretch_buttons import routine_button, stretch_button
 from tests.conftest import STRETCH_KNOWLEDGE
 
 FIXTURE_DIR = STRETCH_KNOWLEDGE
@@ -338,17 +338,145 @@ async def test_share_posts_a_public_copy_when_allowed(world: World) -> None:
     assert mine.response.embeds[0].title.startswith("Move 1 of")
 
 
-async def test_share_defaults_to_allowed_when_settings_cannot_be_read(
-    world: World, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("failure", [StoreUnavailable("down"), RuntimeError("a bug")])
+async def test_share_fails_closed_when_settings_cannot_be_read(
+    world: World, monkeypatch: pytest.MonkeyPatch, failure: Exception
 ) -> None:
+    """A server that turned sharing off must not get it back through an outage (or a bug):
+    no Share button is offered, and a Share tap on an older card is refused."""
+    await world.bot.store.update_guild_settings(world.channel.guild.id, allow_sharing=True)
+    earlier = await world.alice.slash(world.channel, "stretch show", name="chin tuck")
+    assert "Share in channel" in labels(earlier.response)
+
     async def broken(guild_id: int) -> Any:
-        raise RuntimeError("database down")
+        raise failure
 
     monkeypatch.setattr(world.bot.store, "guild_settings", broken)
+    await world.env.advance_time(61)  # past the cached offer
     shown = await world.alice.slash(world.channel, "stretch show", name="chin tuck")
-    shared = await world.alice.click(shown.response, label="Share in channel")
-    assert not shared.ephemeral
-    assert world.channel.last_message.embeds[0].title == "Chin tuck"
+    assert "Share in channel" not in labels(shown.response)
+    routine = await world.alice.slash(world.channel, "stretch routine", minutes=5, focus="hips")
+    assert "Share in channel" not in labels(routine.response)
+
+    before = len(world.channel.history())
+    refused = await world.alice.click(earlier.response, label="Share in channel")
+    assert refused.ephemeral
+    assert "Sharing is turned off" in refused.response.content
+    assert len(world.channel.history()) == before
+
+
+async def test_share_is_marked_done_after_one_use(world: World) -> None:
+    await world.bot.store.update_guild_settings(world.channel.guild.id, allow_sharing=True)
+    shown = await world.alice.slash(world.channel, "stretch show", name="couch stretch")
+    before = len(world.channel.history())
+    await world.alice.click(shown.response, label="Share in channel")
+    assert len(world.channel.history()) == before + 1
+    (used,) = [b for b in buttons(shown.response) if "Shared" in b.get("label", "")]
+    assert used["disabled"] is True
+    assert "Share in channel" not in labels(shown.response)
+
+    routine = await world.alice.slash(world.channel, "stretch routine", minutes=5, focus="hips")
+    await world.alice.click(routine.response, label="Share in channel")
+    assert len(world.channel.history()) == before + 2
+    assert "Share in channel" not in labels(routine.response)
+    assert "Start ▶" in labels(routine.response)  # the rest of the message still works
+
+
+async def test_a_routine_from_a_back_check_is_never_shared(world: World) -> None:
+    await world.bot.store.update_guild_settings(world.channel.guild.id, allow_sharing=True)
+    view = discord.ui.View(timeout=None)
+    view.add_item(routine_button(["worn_shoes", "not_aero_adapted"], world.alice.id, minutes=5))
+    message = await _bot_posts(world, view)
+    mine = await world.alice.click(message, label="Build my routine")
+    assert "Share in channel" not in labels(mine.response)
+    await world.alice.click(mine.response, label="Start ▶")
+    await world.alice.click(mine.response, label="◀ Back")  # back to the overview
+    assert mine.response.embeds[0].title.startswith("Your routine")
+    assert "Share in channel" not in labels(mine.response)
+
+    # A crafted Share tap for such a routine is refused, and nothing more is posted.
+    spec = RoutineSpec(contributors=("worn_shoes",)).encode()
+    crafted = discord.ui.View(timeout=None)
+    crafted.add_item(discord.ui.Button(label="Share", custom_id=f"t2s:sh:r:{spec}:5"))
+    message = await _bot_posts(world, crafted)
+    before = len(world.channel.history())
+    refused = await world.alice.click(message, label="Share")
+    assert refused.ephemeral and "stays private" in refused.response.content
+    assert len(world.channel.history()) == before
+
+
+async def test_routine_footer_mentions_start_only_with_a_start_button(world: World) -> None:
+    await world.bot.store.update_guild_settings(world.channel.guild.id, allow_sharing=True)
+    routine = await world.alice.slash(world.channel, "stretch routine", minutes=5, focus="hips")
+    assert "Start ▶" in labels(routine.response)
+    assert "tap Start" in routine.response.embeds[0].footer.text
+    await world.alice.click(routine.response, label="Share in channel")
+    public = world.channel.last_message
+    assert "Start ▶" not in labels(public)
+    assert "Start" not in public.embeds[0].footer.text
+    assert public.embeds[0].footer.text.startswith("Total ")
+
+
+async def test_symptom_hint_needs_a_whole_word(world: World) -> None:
+    """ "number" contains "numb" but is no symptom."""
+    result = await world.alice.slash(world.channel, "stretch show", name="number")
+    assert "Pain, numbness or tingling" not in (result.response.content or "")
+    numb = await world.alice.slash(world.channel, "stretch show", name="numb toes")
+    assert numb.response.content.startswith("Pain, numbness or tingling")
+
+
+async def test_button_taps_are_rate_limited_per_member(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from t2discord.command_tree import TAP_BURST_RATE
+
+    limiter = world.bot.tree.tap_bursts
+    monkeypatch.setattr(limiter, "clock", lambda: 1000.0)  # every tap at the same instant
+    result = await world.alice.slash(world.channel, "stretch list")
+    for tap in range(TAP_BURST_RATE):
+        label = "Next ▶" if tap % 2 == 0 else "◀ Previous"
+        tapped = await world.alice.click(result.response, label=label)
+        assert "Easy there" not in (tapped.response.content or "")
+    refused = await world.alice.click(result.response, label="◀ Previous")
+    assert refused.ephemeral and "Easy there" in refused.response.content
+    # Another member is not affected.
+    other = await world.bob.slash(world.channel, "stretch list")
+    assert "Easy there" not in (
+        (await world.bob.click(other.response, label="Next ▶")).response.content or ""
+    )
+
+
+async def forged_slash(
+    actor: Any, channel: Any, name: str, options: dict[str, Any], **forged: Any
+) -> Any:
+    """A slash command whose ``forged`` option values skip the client's checks (as a crafted
+    request could send them): built with valid values, then the values are replaced."""
+    from simcord import actors as simcord_actors
+    from simcord import interactions as _interactions
+
+    parts = name.split()
+    root = simcord_actors._resolve_visible_command(
+        actor, channel.id, parts[0], simcord_actors.AppCommandType.CHAT_INPUT
+    )
+    leaf, nesting = _interactions.walk_to_subcommand(root, parts[1:])
+    valid = {key: 10 for key in forged}  # in range for the integer options used here
+    leaf_options, _ = _interactions.build_options(
+        actor, name, leaf, {**options, **valid}, channel_id=channel.id
+    )
+    for option in leaf_options:
+        if option["name"] in forged:
+            option["value"] = forged[option["name"]]
+    data = {
+        "id": root["id"],
+        "name": root["name"],
+        "type": root.get("type", simcord_actors.AppCommandType.CHAT_INPUT),
+        "options": _interactions.nest_options(root, nesting, leaf_options),
+    }
+    if root.get("guild_id"):
+        data["guild_id"] = root["guild_id"]
+    return await simcord_actors._dispatch_actor_interaction(
+        actor, simcord_actors.InteractionType.APPLICATION_COMMAND, channel, data
+    )
 
 
 # --- Reminders ------------------------------------------------------------------------------
@@ -501,6 +629,23 @@ async def test_reminder_input_is_validated(world: World) -> None:
     assert "add your timezone" in no_zone.response.content
 
 
+@pytest.mark.parametrize("minutes", [31, 0, 2**63])
+async def test_reminder_minutes_are_checked_again_in_the_command(
+    world: World, minutes: int
+) -> None:
+    """Discord's client enforces the declared range; a crafted request need not."""
+    result = await forged_slash(
+        world.alice,
+        world.channel,
+        "stretch remind set",
+        {"time": "07:00", "days": "daily", "routine": "hips", "timezone": "Europe/London"},
+        minutes=minutes,
+    )
+    assert result.ephemeral
+    assert "between 5 and 30 minutes" in result.response.content
+    assert await world.bot.store.reminders_for(world.alice_user.id) == []
+
+
 async def test_reminder_waits_out_knowledge_without_moves_for_its_focus(
     world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -522,11 +667,11 @@ async def test_reminder_waits_out_knowledge_without_moves_for_its_focus(
         update={"stretches": [s for s in holder.current.stretches if "hips" not in s.focus]}
     )
     monkeypatch.setattr(holder, "current", no_hips)
-    caplog.set_level(logging.WARNING, logger="cogs.stretches")
+    caplog.set_level(logging.WARNING, logger="cogs.stretches.reminders")
 
     await world.env.advance_time(5 * 60)
     assert dms(world) == []
-    warnings = [r.getMessage() for r in caplog.records if r.name == "cogs.stretches"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "cogs.stretches.reminders"]
     assert len(warnings) == 1 and "hips" in warnings[0], warnings
     assert str(world.alice_user.id) not in warnings[0]
     assert "invalid" not in warnings[0]
