@@ -98,9 +98,11 @@ def describe(path: tuple[Any, ...], item_ids: dict[tuple[Any, ...], str]) -> str
 
 #: Limits that keep a hostile or broken file from costing the bot time or memory.
 MAX_FILE_BYTES = 2_000_000
-MAX_YAML_NODES = 200_000
+MAX_YAML_NODES = 50_000  # the real files have about 1,200 each
 MAX_YAML_DEPTH = 40
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+#: libyaml's parser when installed (fast); the screen only needs events, no Python objects.
+_EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _record_lines(
@@ -161,10 +163,20 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _screen(text: str) -> tuple[int | None, str] | None:
     """Walk the YAML events (no tree is built) and refuse what a knowledge file never needs
     but an attack does: anchors and aliases ("billion laughs"), too many values, deep nesting.
-    Returns (line, problem) for the first one found."""
+    Returns (line, problem) for the first one found. Broken YAML raises ``yaml.YAMLError``
+    with PyYAML's own wording (libyaml's differs, so it only does the fast first pass)."""
+    try:
+        return _screen_events(text, _EVENT_LOADER)
+    except yaml.YAMLError:
+        if _EVENT_LOADER is yaml.SafeLoader:
+            raise
+        return _screen_events(text, yaml.SafeLoader)
+
+
+def _screen_events(text: str, event_loader: Any) -> tuple[int | None, str] | None:
     nodes = 0
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=event_loader):
         line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent):
             return line, (

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Urgency
+from t2bot.knowledge.model import THREAD_SOURCE, Answer, Flag, Knowledge, Node, Urgency
+from t2bot.settings import DEFAULT_EMERGENCY_NUMBER, check_emergency_number
 from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding, Step
+
+TICKED = "☑"
+UNTICKED = "▫"
+CONTINUE = "Continue"
+FLAGS_HEADING = "Any of these? (tick all that apply)"
+#: Characters that start Markdown in Discord (bold, spoiler, code, quote, link, mention, heading).
+#: A valid emergency number has none of them; escaping them is the second line of defence.
+_MARKDOWN = frozenset("\\*_~|`>[]<#:")
 
 
 @dataclass(frozen=True)
@@ -29,7 +38,44 @@ class Card:
 
 
 def fill(text: str, emergency_number: str) -> str:
-    return text.replace("{emergency_number}", emergency_number)
+    """Put the emergency number into ``text``, once (the number is never read as a template)."""
+    return text.replace("{emergency_number}", shown_number(emergency_number))
+
+
+def shown_number(number: str) -> str:
+    """The number as it goes into a card: checked again (a value stored before the rule
+    existed may be anything; then the bot's default is shown) and Markdown-escaped."""
+    try:
+        number = check_emergency_number(number)
+    except ValueError:
+        number = DEFAULT_EMERGENCY_NUMBER
+    return escape_markdown(number)
+
+
+def escape_markdown(text: str) -> str:
+    return "".join(f"\\{ch}" if ch in _MARKDOWN else ch for ch in text)
+
+
+# --- The words on buttons: the cogs and the knowledge check use these same functions ---------
+
+
+def answer_label(answer: Answer) -> str:
+    return answer.label
+
+
+def flag_label(index: int, flag: Flag, ticked: bool) -> str:
+    """``1. Numb saddle area`` / ``☑ 1. Numb saddle area`` (``index`` counts from 0)."""
+    mark = f"{TICKED} " if ticked else ""
+    return f"{mark}{index + 1}. {flag.label}"
+
+
+def go_label(node: Node, any_ticked: bool) -> str:
+    """The button that leaves a red-flag screen: "Continue" once a sign is ticked."""
+    return CONTINUE if any_ticked else node.none_label
+
+
+def flag_line(index: int, flag: Flag, ticked: bool) -> str:
+    return f"{TICKED if ticked else UNTICKED} {index + 1}. {flag.text}"
 
 
 def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
@@ -40,11 +86,8 @@ def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
     sections: tuple[Section, ...] = ()
     if node.kind == "red_flags":
         ticked = set(step.ticked)
-        lines = tuple(
-            f"{'☑' if i in ticked else '▫'} {i + 1}. {flag.text}"
-            for i, flag in enumerate(node.flags)
-        )
-        sections = (Section("Any of these? (tick all that apply)", lines),)
+        lines = tuple(flag_line(i, flag, i in ticked) for i, flag in enumerate(node.flags))
+        sections = (Section(FLAGS_HEADING, lines),)
     title = "Warning signs first" if node.kind == "red_flags" else f"Question {step.number}"
     return Card(title=title, body=body, sections=sections)
 
