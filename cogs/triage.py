@@ -20,7 +20,7 @@ from cogs.stretches import routine_button, stretch_button
 from t2bot.knowledge.model import Knowledge
 from t2bot.storage import StoreUnavailable
 from t2bot.triage import engine
-from t2bot.triage.cards import outcome_card, step_card
+from t2bot.triage.cards import flag_label, outcome_card, step_card
 from t2bot.triage.engine import FlowError, FlowState, Outcome, Result, Step
 from t2bot.triage.ids import BadFlowId, FlowId, decode
 from t2discord.ui_kit import COLOUR_BY_URGENCY, embed_from_card, refuse, reply, run_safely, update
@@ -285,8 +285,7 @@ class Triage(commands.Cog):
                     if flag.urgency.value == "emergency"
                     else discord.ButtonStyle.secondary
                 )
-                mark = "☑ " if i in ticked else ""
-                view.add_item(flow_button(fid(f"f{i}"), f"{mark}{i + 1}. {flag.label}", style))
+                view.add_item(flow_button(fid(f"f{i}"), flag_label(i, flag, i in ticked), style))
             go_label = "Continue" if ticked else node.none_label
             view.add_item(flow_button(fid("go"), go_label, discord.ButtonStyle.success, row=4))
         at_start = not state.path and not state.ticks
