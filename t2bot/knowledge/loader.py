@@ -165,12 +165,35 @@ def _screen(text: str) -> tuple[int | None, str] | None:
     but an attack does: anchors and aliases ("billion laughs"), too many values, deep nesting.
     Returns (line, problem) for the first one found. Broken YAML raises ``yaml.YAMLError``
     with PyYAML's own wording (libyaml's differs, so it only does the fast first pass)."""
+    if _EVENT_LOADER is yaml.SafeLoader:  # no libyaml: PyYAML's scanner slows down on deep [[[
+        deep = _bracket_depth(text)
+        if deep is not None:
+            return deep, f"nested more than {MAX_YAML_DEPTH} levels deep"
+        return _screen_events(text, yaml.SafeLoader)
     try:
         return _screen_events(text, _EVENT_LOADER)
-    except yaml.YAMLError:
-        if _EVENT_LOADER is yaml.SafeLoader:
-            raise
-        return _screen_events(text, yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if "nesting depth" in str(exc):  # libyaml stops at 1000 levels, before our count does
+            return _line_of(mark), f"nested more than {MAX_YAML_DEPTH} levels deep"
+        return _screen_events(text, yaml.SafeLoader)  # for PyYAML's wording of the problem
+
+
+def _bracket_depth(text: str) -> int | None:
+    """The line where ``[`` and ``{`` (counted anywhere, a safe over-estimate of flow nesting)
+    first go more than ``MAX_YAML_DEPTH`` deep, if they do."""
+    depth = 0
+    line = 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            line += 1
+    return None
 
 
 def _screen_events(text: str, event_loader: Any) -> tuple[int | None, str] | None:

@@ -210,3 +210,26 @@ async def test_a_hostile_number_stored_before_the_rule_is_not_shown(world) -> No
     await env.bot.store.update_guild_settings(guild.id, emergency_number="[112](https://evil.x)")
     text = text_of(await alice.slash(channel, "backpain"))
     assert "evil" not in text and "112 (Europe)" in text
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "a: &a [x, x, x]\nb: [*a, *a, *a]\n",  # the start of a "billion laughs"
+        "? [a, b]\n: value\n",  # a key YAML cannot hash
+        "tips: " + "[" * 3000 + "]" * 3000 + "\n",  # nesting deeper than Python's recursion
+    ],
+    ids=["aliases", "unhashable key", "deep nesting"],
+)
+async def test_reload_of_a_hostile_file_lists_the_problem(
+    world, manager, knowledge_dir, content
+) -> None:
+    env, _, channel, _, _ = world
+    version = env.bot.knowledge.current.version
+    (knowledge_dir / "hostile.yaml").write_text(content)
+    result = await manager.slash(channel, "t2admin reload")
+    text = text_of(result)
+    assert "Not reloaded: 1 problem(s)" in text and "hostile.yaml:1:" in text
+    assert "something went wrong" not in text.lower()
+    assert env.bot.knowledge.current.version == version
+    assert not env.errors

@@ -159,3 +159,17 @@ def test_a_very_long_flow_is_a_problem_not_a_recursion_error(folder: Path) -> No
         load_knowledge(folder)
     found = [str(p) for p in caught.value.problems]
     assert any("screens" in p for p in found), found
+
+
+def test_deep_flow_nesting_without_libyaml_is_refused_quickly(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    monkeypatch.setattr(loader, "_EVENT_LOADER", yaml.SafeLoader)  # PyYAML's pure-Python parser
+    found = problems_for(folder, "deep.yaml", "tips: " + "[" * 500_000 + "\n")
+    assert len(found) == 1 and "deep.yaml:1:" in found[0] and "nested more than" in found[0]
+    found = problems_for(folder, "deep.yaml", BILLION_LAUGHS)
+    assert "anchors (&a) are not allowed" in found[0]
+    found = problems_for(folder, "deep.yaml", "tips:\n\t- id: x\n")
+    assert "not tabs" in found[0]
