@@ -119,10 +119,10 @@ def _record_lines(
             _record_lines(file, item, (*path, index), out)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (YAML would keep the last),
-    keys that are not plain text, merge keys, and turns any value it cannot build (a date that
-    does not exist, ...) into a ``ConstructorError`` with the value's line."""
+class _Checks(yaml.constructor.SafeConstructor):
+    """Safe construction that refuses a key written twice in one mapping (YAML would keep the
+    last), keys that are not plain text and merge keys, and turns any value it cannot build (a
+    date that does not exist, ...) into a ``ConstructorError`` with the value's line."""
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -158,6 +158,19 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+class _UniqueKeyLoader(_Checks, yaml.SafeLoader):
+    """PyYAML's safe loader with the checks above."""
+
+
+#: The same with libyaml's parser when installed (several times faster). It only reads files
+#: that the screen already parsed, so syntax problems keep PyYAML's wording.
+_FastLoader: Any = (
+    type("_FastLoader", (_Checks, yaml.CSafeLoader), {})
+    if hasattr(yaml, "CSafeLoader")
+    else _UniqueKeyLoader
+)
 
 
 def _screen(text: str) -> tuple[int | None, str] | None:
@@ -265,7 +278,7 @@ def _parse_file(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | N
         if screened is not None:
             problems.append(Problem(name, screened[0], "", screened[1]))
             return None
-        loader = _UniqueKeyLoader(text)
+        loader = _FastLoader(text)
         try:
             tree = loader.get_single_node()
             document = loader.construct_document(tree) if tree is not None else None
