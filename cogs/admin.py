@@ -15,6 +15,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from t2bot.knowledge import KnowledgeError
+from t2bot.settings import EMERGENCY_NUMBER_RULE as RULE
+from t2bot.settings import check_emergency_number
 from t2bot.storage import GuildSettings, StoreUnavailable
 from t2discord.client import T2Bot
 from t2discord.ui_kit import COLOUR_INFO, clip, refuse, reply
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 
 BUSY = "I can't reach my storage right now. Nothing was changed; please try again in a minute."
 ONLY_MANAGERS = "Only members with the **Manage Server** permission can use /t2admin."
+ONLY_ADMINS = "Only server Administrators can change the T2 settings (the emergency number)."
 ONLY_OWNERS = "Only the bot's owner, the server owner or an Administrator can publish the commands."
 RESET_WORDS = {"default", "reset", "none"}
 PROBLEMS_BUDGET = 3800
@@ -62,11 +65,20 @@ class Admin(commands.Cog):
         if not is_manager(interaction):
             await refuse(interaction, ONLY_MANAGERS)
             return
+        if not interaction.permissions.administrator:  # Discord ignores default_permissions here
+            await refuse(interaction, ONLY_ADMINS)
+            return
         assert interaction.guild_id is not None
         changes: dict[str, object] = {}
         if emergency_number is not None:
             number = emergency_number.strip()
-            changes["emergency_number"] = None if number.lower() in RESET_WORDS else number
+            try:
+                changes["emergency_number"] = (
+                    None if number.lower() in RESET_WORDS else check_emergency_number(number)
+                )
+            except ValueError as exc:
+                await refuse(interaction, f"That number can't be used: {exc}. Use {RULE}.")
+                return
         if retention_days is not None:
             if not 1 <= retention_days <= 3650:  # re-validated: never trust the client
                 await refuse(interaction, "Retention must be between 1 and 3650 days.")

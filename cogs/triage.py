@@ -19,7 +19,7 @@ from t2bot.knowledge.model import Knowledge
 from t2bot.storage import StoreUnavailable
 from t2bot.triage import actions, engine
 from t2bot.triage.actions import Action, Verb
-from t2bot.triage.cards import outcome_card, step_card
+from t2bot.triage.cards import answer_label, flag_label, go_label, outcome_card, step_card
 from t2bot.triage.engine import FlowError, FlowState, Outcome, Result, Step
 from t2bot.triage.ids import BadFlowId, FlowId
 from t2discord.client import T2Bot
@@ -242,7 +242,7 @@ class Triage(commands.Cog):
                 view.add_item(
                     flow_button(
                         fid(actions.answer(i)),
-                        answer.label,
+                        answer_label(answer),
                         discord.ButtonStyle.primary,
                         row=i if one_per_row else None,
                     )
@@ -257,13 +257,11 @@ class Triage(commands.Cog):
                     if flag.urgency.value == "emergency"
                     else discord.ButtonStyle.secondary
                 )
-                mark = "☑ " if i in ticked else ""
-                tick = fid(actions.flag(i))
-                view.add_item(flow_button(tick, f"{mark}{i + 1}. {flag.label}", style))
-            go_label = "Continue" if ticked else node.none_label
-            view.add_item(
-                flow_button(fid(actions.GO), go_label, discord.ButtonStyle.success, row=4)
-            )
+                view.add_item(
+                    flow_button(fid(actions.flag(i)), flag_label(i, flag, i in ticked), style)
+                )
+            go = go_label(node, bool(ticked))
+            view.add_item(flow_button(fid(actions.GO), go, discord.ButtonStyle.success, row=4))
         at_start = not state.path and not state.ticks
         view.add_item(
             flow_button(

@@ -3,10 +3,87 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_EMERGENCY_NUMBER = "112 (Europe), 911 (US/Canada) or 999 (UK)"
+MAX_EMERGENCY_NUMBER = 100
+EMERGENCY_NUMBER_RULE = (
+    "digits, spaces and + - ( ) / , with words only in brackets or as 'or'/'and' between "
+    f"numbers, for example '{DEFAULT_EMERGENCY_NUMBER}'; at most {MAX_EMERGENCY_NUMBER} characters"
+)
+#: Words that may stand between numbers outside brackets ("112 or 999", "112 oder 110").
+_JOINING_WORDS = frozenset(
+    {"or", "and", "oder", "und", "ou", "et", "o", "y", "e", "of", "en", "eller", "og", "lub"}
+)
+_PUNCTUATION = frozenset("+-/,")
+#: Letters that show as nothing (category Lo, so not caught as format characters).
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def check_emergency_number(text: str) -> str:
+    """The emergency number as it will be shown, or ``ValueError`` saying why it cannot be used.
+
+    One rule for ``EMERGENCY_NUMBER`` and ``/t2admin settings``: it is shown in every urgent
+    answer, so only phone-like text (no Markdown, links, invisible or direction characters)."""
+    number = text.strip(" ")
+    if not number:
+        raise ValueError("the emergency number is empty")
+    if len(number) > MAX_EMERGENCY_NUMBER:
+        raise ValueError(f"the emergency number is longer than {MAX_EMERGENCY_NUMBER} characters")
+    depth = 0
+    for word in _words(number):
+        if word == "(":
+            depth += 1
+            if depth > 1:
+                raise ValueError("brackets in the emergency number cannot be nested")
+        elif word == ")":
+            depth -= 1
+            if depth < 0:
+                raise ValueError("the emergency number has a ')' without '('")
+        elif word.isalpha() and depth == 0 and word.casefold() not in _JOINING_WORDS:
+            raise ValueError(
+                f"put words such as '{word}' in brackets after the number, like '112 (Europe)'"
+            )
+    if depth:
+        raise ValueError("the emergency number has a '(' without ')'")
+    if not any("0" <= ch <= "9" for ch in number):
+        raise ValueError("the emergency number needs at least one digit")
+    return number
+
+
+def _words(number: str) -> list[str]:
+    """Split into runs of letters, runs of digits and single other characters, refusing any
+    character that is not allowed."""
+    words: list[str] = []
+    for ch in number:
+        kind = _kind(ch)
+        if kind in ("letter", "digit") and words and _kind(words[-1][-1]) == kind:
+            words[-1] += ch
+        else:
+            words.append(ch)
+    return words
+
+
+def _kind(ch: str) -> str:
+    if "0" <= ch <= "9":
+        return "digit"
+    if ch == " " or ch in _PUNCTUATION or ch in "()":
+        return "other"
+    category = unicodedata.category(ch)
+    if category in ("Lu", "Ll", "Lt") and unicodedata.bidirectional(ch) == "L":
+        return "letter"
+    name = unicodedata.name(ch, "")
+    code = f"U+{ord(ch):04X}{' ' + name if name else ''}"
+    if category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs") or ch in _FILLERS:
+        raise ValueError(
+            f"the emergency number contains an invisible, control or direction character "
+            f"({code}); type it again with plain spaces"
+        )
+    raise ValueError(f"the emergency number may not contain {code}")
+
+
 DEFAULT_DATABASE_URL = "sqlite:///data/t2bot.sqlite3"
 
 
@@ -38,13 +115,20 @@ class Settings:
             raise SettingsError("RETENTION_DAYS must be a whole number of days.") from None
         if retention < 1:
             raise SettingsError("RETENTION_DAYS must be at least 1.")
+        number = env.get("EMERGENCY_NUMBER", "").strip() or DEFAULT_EMERGENCY_NUMBER
+        try:
+            number = check_emergency_number(number)
+        except ValueError as exc:
+            raise SettingsError(
+                f"EMERGENCY_NUMBER cannot be used: {exc}. Allowed: {EMERGENCY_NUMBER_RULE}."
+            ) from None
         level = env.get("LOG_LEVEL", "INFO").strip().upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
         return cls(
             discord_token=token,
             database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
-            emergency_number=env.get("EMERGENCY_NUMBER", "").strip() or DEFAULT_EMERGENCY_NUMBER,
+            emergency_number=number,
             knowledge_dir=Path(env.get("KNOWLEDGE_DIR", "").strip() or "knowledge"),
             dev_guild_id=dev_guild,
             retention_days=retention,

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from t2bot.knowledge.model import Knowledge
 from t2bot.knowledge.validate import check_semantics
@@ -95,7 +96,18 @@ def describe(path: tuple[Any, ...], item_ids: dict[tuple[Any, ...], str]) -> str
     return " > ".join(parts)
 
 
-def _record_lines(file: str, node: yaml.Node, path: tuple[Any, ...], out: dict) -> None:
+#: Limits that keep a hostile or broken file from costing the bot time or memory.
+MAX_FILE_BYTES = 2_000_000
+MAX_YAML_NODES = 50_000  # the real files have about 1,200 each
+MAX_YAML_DEPTH = 40
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+#: libyaml's parser when installed (fast); the screen only needs events, no Python objects.
+_EVENT_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _record_lines(
+    file: str, node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[str, tuple[Any, ...]], int]
+) -> None:
     out[(file, path)] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -107,12 +119,38 @@ def _record_lines(file: str, node: yaml.Node, path: tuple[Any, ...], out: dict) 
             _record_lines(file, item, (*path, index), out)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping (YAML would keep the last)."""
+class _Checks(yaml.constructor.SafeConstructor):
+    """Safe construction that refuses a key written twice in one mapping (YAML would keep the
+    last), keys that are not plain text and merge keys, and turns any value it cannot build (a
+    date that does not exist, ...) into a ``ConstructorError`` with the value's line."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value ({exc})", node.start_mark
+            ) from None
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "a key must be a plain word, not a list or mapping",
+                    key_node.start_mark,
+                )
+            if key_node.tag == _MERGE_TAG:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "'<<' merge keys are not allowed: write the keys out",
+                    key_node.start_mark,
+                )
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise yaml.constructor.ConstructorError(
@@ -120,6 +158,140 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+class _UniqueKeyLoader(_Checks, yaml.SafeLoader):
+    """PyYAML's safe loader with the checks above."""
+
+
+#: The same with libyaml's parser when installed (several times faster). It only reads files
+#: that the screen already parsed, so syntax problems keep PyYAML's wording.
+_FastLoader: Any = (
+    type("_FastLoader", (_Checks, yaml.CSafeLoader), {})
+    if hasattr(yaml, "CSafeLoader")
+    else _UniqueKeyLoader
+)
+
+
+def _screen(text: str) -> tuple[int | None, str] | None:
+    """Walk the YAML events (no tree is built) and refuse what a knowledge file never needs
+    but an attack does: anchors and aliases ("billion laughs"), too many values, deep nesting.
+    Returns (line, problem) for the first one found. Broken YAML raises ``yaml.YAMLError``
+    with PyYAML's own wording (libyaml's differs, so it only does the fast first pass)."""
+    if _EVENT_LOADER is yaml.SafeLoader:  # no libyaml: PyYAML's scanner slows down on deep [[[
+        deep = _bracket_depth(text)
+        if deep is not None:
+            return deep, f"nested more than {MAX_YAML_DEPTH} levels deep"
+        return _screen_events(text, yaml.SafeLoader)
+    try:
+        return _screen_events(text, _EVENT_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if "nesting depth" in str(exc):  # libyaml stops at 1000 levels, before our count does
+            return _line_of(mark), f"nested more than {MAX_YAML_DEPTH} levels deep"
+        return _screen_events(text, yaml.SafeLoader)  # for PyYAML's wording of the problem
+
+
+def _bracket_depth(text: str) -> int | None:
+    """The line where ``[`` and ``{`` (counted anywhere, a safe over-estimate of flow nesting)
+    first go more than ``MAX_YAML_DEPTH`` deep, if they do."""
+    depth = 0
+    line = 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            line += 1
+    return None
+
+
+def _screen_events(text: str, event_loader: Any) -> tuple[int | None, str] | None:
+    nodes = 0
+    depth = 0
+    for event in yaml.parse(text, Loader=event_loader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent):
+            return line, (
+                f"aliases (*{event.anchor}) are not allowed in knowledge files: "
+                "write the text out in full"
+            )
+        if isinstance(event, yaml.NodeEvent):
+            if event.anchor is not None:
+                return line, (
+                    f"anchors (&{event.anchor}) are not allowed in knowledge files: "
+                    "write the text out in full"
+                )
+            nodes += 1
+            if nodes > MAX_YAML_NODES:
+                return line, f"more than {MAX_YAML_NODES} values in one file: split it up"
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return line, f"nested more than {MAX_YAML_DEPTH} levels deep"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _parse_file(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None] | None:
+    """Read one file into (document, node tree); on any problem add it and return None."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    "",
+                    f"the file is {size:,} bytes; knowledge files may be at most "
+                    f"{MAX_FILE_BYTES:,}: split it up",
+                )
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                name,
+                line,
+                "",
+                (
+                    "this line has characters that are not UTF-8: save the file as UTF-8 "
+                    "(in most editors: Save with encoding > UTF-8)"
+                ),
+            )
+        )
+        return None
+    try:
+        screened = _screen(text)
+        if screened is not None:
+            problems.append(Problem(name, screened[0], "", screened[1]))
+            return None
+        loader = _FastLoader(text)
+        try:
+            tree = loader.get_single_node()
+            document = loader.construct_document(tree) if tree is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(name, _line_of(mark), "", f"not valid YAML: {_yaml_reason(exc)}"))
+        return None
+    except Exception as exc:  # never a traceback for a broken file: report it like the rest
+        problems.append(Problem(name, None, "", f"cannot be read as YAML ({type(exc).__name__})"))
+        return None
+    return document, tree
 
 
 def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[str, Any]:
@@ -131,37 +303,16 @@ def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[
         return merged
     for path in files:
         name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-            document = yaml.load(text, Loader=_UniqueKeyLoader)
-            tree = yaml.compose(text, Loader=yaml.SafeLoader)
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    "",
-                    (
-                        "this line has characters that are not UTF-8: save the file as UTF-8 "
-                        "(in most editors: Save with encoding > UTF-8)"
-                    ),
-                )
-            )
+        parsed = _parse_file(path, problems)
+        if parsed is None:
             continue
-        except OSError as exc:
-            problems.append(Problem(name, None, "", f"cannot read the file: {exc}"))
-            continue
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else None
-            problems.append(Problem(name, line, "", f"not valid YAML: {_yaml_reason(exc)}"))
-            continue
+        document, tree = parsed
         if document is None:
             continue
         if not isinstance(document, dict):
             problems.append(Problem(name, 1, "", "the file must be a mapping of sections"))
             continue
+        assert tree is not None  # a document that is a mapping has a node tree
         _record_lines(name, tree, (), smap.lines)
         for section, value in document.items():
             line = smap.lines.get((name, (section,)))
@@ -197,6 +348,10 @@ def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[
     for section in LIST_SECTIONS + MAP_SECTIONS:
         smap.origins.setdefault((section,), Origin(str(files[0]), (section,)))
     return merged
+
+
+def _line_of(mark: yaml.Mark | None) -> int | None:
+    return mark.line + 1 if mark is not None else None
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:
@@ -268,7 +423,7 @@ def load_knowledge(folder: str | Path) -> Knowledge:
     return knowledge.model_copy(update={"version": flow_version(knowledge)})
 
 
-def _pydantic_message(error: dict[str, Any]) -> str:
+def _pydantic_message(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key (check the spelling; see the comments at the top of the file)"
@@ -276,7 +431,7 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         return "required but missing"
     if kind == "string_pattern_mismatch" and error["loc"] and error["loc"][-1] in ("id",):
         return "ids are lowercase letters, digits and _ (at most 32), starting with a letter"
-    message = error["msg"]
+    message = str(error["msg"])
     if kind == "string_type" and isinstance(error.get("input"), bool | int | float):
         return (
             f"must be text, but YAML read {error['input']!r}: put it in quotes "

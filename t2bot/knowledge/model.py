@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
@@ -185,27 +185,32 @@ class Knowledge(Strict):
     stretches: list[Stretch]
     version: str = ""
     """Short hash of the flow, set by the loader; buttons from another version are stale."""
-    _indexes: dict[str, dict] = PrivateAttr(default_factory=dict)
+    _indexes: dict[str, dict[str, Any]] = PrivateAttr(default_factory=dict)
 
     def node(self, node_id: str) -> Node:
-        return self._index("nodes")[node_id]
+        found: Node = self._index("nodes")[node_id]
+        return found
 
     def ending(self, ending_id: str) -> Ending:
-        return self._index("endings")[ending_id]
+        found: Ending = self._index("endings")[ending_id]
+        return found
 
     def contributor(self, contributor_id: str) -> Contributor:
-        return self._index("contributors")[contributor_id]
+        found: Contributor = self._index("contributors")[contributor_id]
+        return found
 
     def tip(self, tip_id: str) -> Tip:
-        return self._index("tips")[tip_id]
+        found: Tip = self._index("tips")[tip_id]
+        return found
 
     def stretch(self, stretch_id: str) -> Stretch:
-        return self._index("stretches")[stretch_id]
+        found: Stretch = self._index("stretches")[stretch_id]
+        return found
 
     def has_stretch(self, stretch_id: str) -> bool:
         return stretch_id in self._index("stretches")
 
-    def _index(self, section: str) -> dict:
+    def _index(self, section: str) -> dict[str, Any]:
         if section not in self._indexes:
             self._indexes[section] = {item.id: item for item in getattr(self, section)}
         return self._indexes[section]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any, get_args
 
 from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Node, Stretch, Urgency
-from t2bot.triage.ids import MAX_CUSTOM_ID, MAX_PATH, worst_case_length
+from t2bot.triage.ids import MAX_PATH
 
 Place = tuple[Any, ...]
 Problem = tuple[Place, str]
@@ -20,6 +20,8 @@ RESULT = "result"
 MAX_CHOICES = 20
 FOCUSES = get_args(get_args(Stretch.model_fields["focus"].annotation)[0])
 MIN_MOVES_PER_FOCUS = 3
+#: Screens in all; far more than a flow needs, and it keeps the graph checks' recursion shallow.
+MAX_SCREENS = 300
 
 
 def check_semantics(kb: Knowledge) -> list[Problem]:
@@ -27,6 +29,10 @@ def check_semantics(kb: Knowledge) -> list[Problem]:
     problems += _duplicate_ids(kb)
     problems += _sources(kb)
     problems += _meta(kb)
+    if len(kb.nodes) > MAX_SCREENS:
+        problems.append(
+            (("nodes",), f"{len(kb.nodes)} screens; at most {MAX_SCREENS}: shorten the flow")
+        )
     if problems:
         return problems  # the flow checks below assume ids resolve
     problems += _flow_shape(kb)
@@ -34,6 +40,12 @@ def check_semantics(kb: Knowledge) -> list[Problem]:
     if problems:
         return problems
     problems += _flow_graph(kb)
+    if problems:
+        return problems
+    # Imported here: the rendering code imports the model, whose package imports this module.
+    from t2bot.knowledge.rendered import check_rendered
+
+    problems += check_rendered(kb)
     if problems:
         return problems
     return list(_references(kb))  # last: an unused reference often means a missing item
@@ -276,17 +288,18 @@ def _flow_graph(kb: Knowledge) -> list[Problem]:
                 )
             )
 
-    # Discord's limit on custom_id length, for the deepest path on the widest screen.
+    # Button ids carry one digit per screen passed (t2bot.triage.ids). With at most MAX_PATH
+    # screens and MAX_CHOICES signs an id always fits Discord's 100 characters
+    # (tests/t2bot/triage/test_id_bounds.py), so the path length is the limit to check.
     depth = _longest_path(kb)
-    widest = max((len(node.flags) for node in kb.nodes), default=0)
-    length = worst_case_length(depth, widest)
-    if length > MAX_CUSTOM_ID or depth > MAX_PATH:
+    if depth > MAX_PATH:
         problems.append(
             (
                 ("nodes",),
                 (
-                    f"the longest path ({depth} screens) makes button ids of {length} characters; "
-                    f"Discord allows {MAX_CUSTOM_ID}: shorten the flow"
+                    f"the longest path passes {depth} screens; button ids carry every answer "
+                    f"and hold at most {MAX_PATH} (Discord allows 100 characters per id): "
+                    "shorten the flow"
                 ),
             )
         )

@@ -25,6 +25,37 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
+#: The link button's words when a stretch has a link but no ``link_label``.
+DEFAULT_LINK_LABEL = "Pictures and video"
+
+
+def stretch_label(stretch: Stretch) -> str:
+    """The words on a button that opens ``stretch`` (results, lists): its name, never cut."""
+    return stretch.name
+
+
+def link_label(stretch: Stretch) -> str:
+    """The words on the button that opens ``stretch.link_url``."""
+    return stretch.link_label or DEFAULT_LINK_LABEL
+
+
+def choice_label(stretch: Stretch, alias: str | None = None) -> str:
+    """An autocomplete entry: ``Kneeling hip-flexor stretch (psoas)`` when found by an alias."""
+    return stretch.name if alias is None else f"{stretch.name} ({alias})"
+
+
+def stretch_description(stretch: Stretch) -> str:
+    """The lines under a stretch card's title: area, kind and time, and other names."""
+    lines = [stretch_subtitle(stretch)]
+    if stretch.aliases:
+        lines.append("Also called: " + ", ".join(stretch.aliases))
+    return "\n".join(lines)
+
+
+def picture_credit(stretch: Stretch) -> str | None:
+    return f"Picture: {stretch.image_credit}" if stretch.image_credit else None
+
+
 def duration(seconds: int) -> str:
     """``45`` -> ``45 s``, ``150`` -> ``2 min 30 s``, ``600`` -> ``10 min``."""
     minutes, rest = divmod(max(0, seconds), 60)
@@ -95,7 +126,7 @@ def stretch_text(kb: Knowledge, stretch: Stretch) -> str:
         parts.append(f"\n{heading}:")
         parts.extend(f"  {line}" for line in lines)
     if stretch.link_url:
-        parts.append(f"\n{stretch.link_label or 'Pictures and video'}: {stretch.link_url}")
+        parts.append(f"\n{link_label(stretch)}: {stretch.link_url}")
     if stretch.image_url:
         credit = f" ({stretch.image_credit})" if stretch.image_credit else ""
         parts.append(f"Picture: {stretch.image_url}{credit}")

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Urgency
+from t2bot.knowledge.limits import FIELD_VALUE
+from t2bot.knowledge.model import THREAD_SOURCE, Answer, Flag, Knowledge, Node, Urgency
+from t2bot.settings import DEFAULT_EMERGENCY_NUMBER, check_emergency_number
 from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding, Step
+
+TICKED = "☑"
+UNTICKED = "▫"
+CONTINUE = "Continue"
+FLAGS_HEADING = "Any of these? (tick all that apply)"
+#: Characters that start Markdown in Discord (bold, spoiler, code, quote, link, mention, heading).
+#: A valid emergency number has none of them; escaping them is the second line of defence.
+_MARKDOWN = frozenset("\\*_~|`>[]<#:")
 
 
 @dataclass(frozen=True)
@@ -28,8 +38,80 @@ class Card:
     finished: bool = False
 
 
+def sections_of(heading: str, lines: tuple[str, ...] | list[str]) -> tuple[Section, ...]:
+    """One section per Discord embed field (at most ``FIELD_VALUE`` characters): a long list
+    goes on in "(continued)" sections, split between lines (an indented line stays with the one
+    before it), so no text is ever cut. A line longer than a field is refused by the knowledge
+    check."""
+    groups: list[list[str]] = []
+    for line in lines:
+        if groups and line.startswith("  "):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    parts: list[list[str]] = []
+    size = 0
+    for group in groups:
+        length = sum(len(line) for line in group) + len(group) - 1
+        if parts and size + 1 + length <= FIELD_VALUE:
+            parts[-1] += group
+            size += 1 + length
+        elif length <= FIELD_VALUE:
+            parts.append(list(group))
+            size = length
+        else:  # a tip with a long note: split between its lines after all
+            for line in group:
+                if parts and size + 1 + len(line) <= FIELD_VALUE:
+                    parts[-1].append(line)
+                    size += 1 + len(line)
+                else:
+                    parts.append([line])
+                    size = len(line)
+    return tuple(
+        Section(heading if i == 0 else f"{heading} (continued)", tuple(part))
+        for i, part in enumerate(parts)
+    )
+
+
 def fill(text: str, emergency_number: str) -> str:
-    return text.replace("{emergency_number}", emergency_number)
+    """Put the emergency number into ``text``, once (the number is never read as a template)."""
+    return text.replace("{emergency_number}", shown_number(emergency_number))
+
+
+def shown_number(number: str) -> str:
+    """The number as it goes into a card: checked again (a value stored before the rule
+    existed may be anything; then the bot's default is shown) and Markdown-escaped."""
+    try:
+        number = check_emergency_number(number)
+    except ValueError:
+        number = DEFAULT_EMERGENCY_NUMBER
+    return escape_markdown(number)
+
+
+def escape_markdown(text: str) -> str:
+    return "".join(f"\\{ch}" if ch in _MARKDOWN else ch for ch in text)
+
+
+# --- The words on buttons: the cogs and the knowledge check use these same functions ---------
+
+
+def answer_label(answer: Answer) -> str:
+    return answer.label
+
+
+def flag_label(index: int, flag: Flag, ticked: bool) -> str:
+    """``1. Numb saddle area`` / ``☑ 1. Numb saddle area`` (``index`` counts from 0)."""
+    mark = f"{TICKED} " if ticked else ""
+    return f"{mark}{index + 1}. {flag.label}"
+
+
+def go_label(node: Node, any_ticked: bool) -> str:
+    """The button that leaves a red-flag screen: "Continue" once a sign is ticked."""
+    return CONTINUE if any_ticked else node.none_label
+
+
+def flag_line(index: int, flag: Flag, ticked: bool) -> str:
+    return f"{TICKED if ticked else UNTICKED} {index + 1}. {flag.text}"
 
 
 def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
@@ -40,11 +122,8 @@ def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
     sections: tuple[Section, ...] = ()
     if node.kind == "red_flags":
         ticked = set(step.ticked)
-        lines = tuple(
-            f"{'☑' if i in ticked else '▫'} {i + 1}. {flag.text}"
-            for i, flag in enumerate(node.flags)
-        )
-        sections = (Section("Any of these? (tick all that apply)", lines),)
+        lines = tuple(flag_line(i, flag, i in ticked) for i, flag in enumerate(node.flags))
+        sections = sections_of(FLAGS_HEADING, lines)
     title = "Warning signs first" if node.kind == "red_flags" else f"Question {step.number}"
     return Card(title=title, body=body, sections=sections)
 
@@ -82,9 +161,9 @@ def _escalation_card(kb: Knowledge, esc: Escalation, number: str, reminder: str)
     why = tuple(f"• {flag.label}: {flag.explain}" for flag in esc.flags)
     if esc.combined:
         why += ("• Several of these signs together make it more important to be seen today.",)
-    sections = [Section("Why", why)]
+    sections = list(sections_of("Why", why))
     if esc.urgency is Urgency.soon:
-        sections.append(Section("Meanwhile", (kb.meta.stay_active_until_seen,)))
+        sections += sections_of("Meanwhile", (kb.meta.stay_active_until_seen,))
     return Card(
         title=level.title,
         body=f"**{fill(level.action, number)}**",
@@ -108,21 +187,19 @@ def _result_card(kb: Knowledge, result: Result, reminder: str) -> Card:
                 lines.append("Why: " + "; ".join(ranked.reasons) + ".")
             if contributor.evidence_note:
                 lines.append(f"Note: {contributor.evidence_note}")
-            sections.append(Section(f"{place}. {contributor.name}", tuple(lines)))
+            sections += sections_of(f"{place}. {contributor.name}", lines)
     tip_lines = []
     for tip in result.tips:
         tip_lines.append(f"• {tip.text}")
         if tip.evidence_note:
             tip_lines.append(f"  Note: {tip.evidence_note}")
     if tip_lines:
-        sections.append(Section("What to try", tuple(tip_lines)))
+        sections += sections_of("What to try", tip_lines)
     if result.stretches:
-        sections.append(
-            Section("Stretches that fit", tuple(f"• {s.name}" for s in result.stretches))
-        )
+        sections += sections_of("Stretches that fit", [f"• {s.name}" for s in result.stretches])
     sources = sources_line(kb, _result_sources(result))
     if sources:
-        sections.append(Section("Sources", (sources,)))
+        sections += sections_of("Sources", (sources,))
     return Card("Your T2 back check", body, tuple(sections), reminder, None, finished=True)
 
 

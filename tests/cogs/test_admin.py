@@ -55,19 +55,19 @@ async def test_a_member_allowed_the_command_by_mistake_is_still_refused(world) -
     assert not env.errors
 
 
-async def test_settings_show_the_defaults(world, manager) -> None:
+async def test_settings_show_the_defaults(world, admin) -> None:
     _, _, channel, _, _ = world
-    result = await manager.slash(channel, "t2admin settings")
+    result = await admin.slash(channel, "t2admin settings")
     text = text_of(result)
     assert result.ephemeral and "Settings of this server" in text
     assert "112 (the bot's default)" in text and "180 days" in text and "\nyes" in text
 
 
-async def test_settings_change_and_the_triage_uses_the_new_number(world, manager) -> None:
+async def test_settings_change_and_the_triage_uses_the_new_number(world, admin) -> None:
     env, guild, channel, alice, _ = world
     before = await alice.slash(channel, "backpain")  # the triage caches the number...
     assert "112" in text_of(before)
-    result = await manager.slash(
+    result = await admin.slash(
         channel, "t2admin settings", emergency_number="144", retention_days=30, allow_sharing=True
     )
     text = text_of(result)
@@ -76,12 +76,12 @@ async def test_settings_change_and_the_triage_uses_the_new_number(world, manager
     after = await alice.slash(channel, "backpain")  # ...and is told to forget it
     assert "144" in text_of(after)
 
-    reset = await manager.slash(channel, "t2admin settings", emergency_number="default")
+    reset = await admin.slash(channel, "t2admin settings", emergency_number="default")
     assert "112 (the bot's default)" in text_of(reset)
     assert (await env.bot.store.guild_settings(guild.id)).emergency_number is None
 
 
-async def test_a_shorter_retention_applies_at_once(world, manager, database_url) -> None:
+async def test_a_shorter_retention_applies_at_once(world, admin, database_url) -> None:
     env, guild, channel, alice, _ = world
     saved = await env.bot.store.save_result(
         user_id=alice.id,
@@ -99,29 +99,29 @@ async def test_a_shorter_retention_applies_at_once(world, manager, database_url)
             )
         )
     engine.dispose()
-    await manager.slash(channel, "t2admin settings", retention_days=30)
+    await admin.slash(channel, "t2admin settings", retention_days=30)
     assert [r.id for r in await env.bot.store.history(alice.id)] == [saved.id]
-    await manager.slash(channel, "t2admin settings", retention_days=7)
+    await admin.slash(channel, "t2admin settings", retention_days=7)
     assert await env.bot.store.history(alice.id) == []
 
 
-async def test_out_of_range_retention_is_refused_before_the_command_runs(world, manager) -> None:
+async def test_out_of_range_retention_is_refused_before_the_command_runs(world, admin) -> None:
     env, guild, channel, _, _ = world
     from simcord import OptionError
 
     with pytest.raises(OptionError):  # Discord's client enforces the range...
-        await manager.slash(channel, "t2admin settings", retention_days=0)
+        await admin.slash(channel, "t2admin settings", retention_days=0)
     assert (await env.bot.store.guild_settings(guild.id)).retention_days == 180
 
 
-async def test_settings_during_a_storage_outage(world, manager, monkeypatch) -> None:
+async def test_settings_during_a_storage_outage(world, admin, monkeypatch) -> None:
     env, _, channel, _, _ = world
 
     async def unavailable(*args, **kwargs):
         raise StoreUnavailable("database is locked")
 
     monkeypatch.setattr(env.bot.store, "update_guild_settings", unavailable)
-    result = await manager.slash(channel, "t2admin settings", allow_sharing=True)
+    result = await admin.slash(channel, "t2admin settings", allow_sharing=True)
     assert "Nothing was changed" in text_of(result)
     assert not env.errors
 
@@ -170,4 +170,66 @@ async def test_sync_needs_an_administrator_or_an_owner(world, manager, admin) ->
     assert len(await env.bot.tree.fetch_commands()) >= 4
     again = await admin.slash(channel, "t2admin sync")  # Discord limits syncs: so do we
     assert again.ephemeral and "Please wait" in text_of(again)
+    assert not env.errors
+
+
+async def test_only_administrators_change_the_settings(world, manager) -> None:
+    env, guild, channel, _, _ = world
+    result = await manager.slash(channel, "t2admin settings", emergency_number="999")
+    assert result.ephemeral and "Administrators" in text_of(result)
+    assert (await env.bot.store.guild_settings(guild.id)).emergency_number is None
+    assert not env.errors
+
+
+HOSTILE_NUMBERS = [
+    "[112](https://evil.example)",
+    "\u202e211",
+    "1\u200b12",
+    "112\u3164",
+    "112** - or just rest **",
+    "||112||",
+    "{emergency_number}",
+    "banana",
+    "112 or just rest",
+]
+
+
+@pytest.mark.parametrize("number", HOSTILE_NUMBERS)
+async def test_a_disguised_emergency_number_is_refused(world, admin, number) -> None:
+    env, guild, channel, alice, _ = world
+    result = await admin.slash(channel, "t2admin settings", emergency_number=number)
+    text = text_of(result)
+    assert result.ephemeral and "can't be used" in text and "Settings saved" not in text
+    assert (await env.bot.store.guild_settings(guild.id)).emergency_number is None
+    assert "112" in text_of(await alice.slash(channel, "backpain"))
+    assert not env.errors
+
+
+async def test_a_hostile_number_stored_before_the_rule_is_not_shown(world) -> None:
+    env, guild, channel, alice, _ = world
+    await env.bot.store.update_guild_settings(guild.id, emergency_number="[112](https://evil.x)")
+    text = text_of(await alice.slash(channel, "backpain"))
+    assert "evil" not in text and "112 (Europe)" in text
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "a: &a [x, x, x]\nb: [*a, *a, *a]\n",  # the start of a "billion laughs"
+        "? [a, b]\n: value\n",  # a key YAML cannot hash
+        "tips: " + "[" * 3000 + "]" * 3000 + "\n",  # nesting deeper than Python's recursion
+    ],
+    ids=["aliases", "unhashable key", "deep nesting"],
+)
+async def test_reload_of_a_hostile_file_lists_the_problem(
+    world, manager, knowledge_dir, content
+) -> None:
+    env, _, channel, _, _ = world
+    version = env.bot.knowledge.current.version
+    (knowledge_dir / "hostile.yaml").write_text(content)
+    result = await manager.slash(channel, "t2admin reload")
+    text = text_of(result)
+    assert "Not reloaded: 1 problem(s)" in text and "hostile.yaml:1:" in text
+    assert "something went wrong" not in text.lower()
+    assert env.bot.knowledge.current.version == version
     assert not env.errors

@@ -1,4 +1,4 @@
-"""/t2admin end to end: a manager's emergency number reaches the next /backpain, command sync
+"""/t2admin end to end: an admin's emergency number reaches the next /backpain, command sync
 is for admins only and not too often, and the group is refused outside a server.
 
 Settings are changed in a server of their own (the fake sends it no GUILD_CREATE, as for a
@@ -10,14 +10,19 @@ from __future__ import annotations
 from t2bot.knowledge import Knowledge
 from tests.e2e.fake_discord import BotProcess, FakeDiscord
 from tests.e2e.fake_discord.flows import start, tap
-from tests.e2e.fake_discord.payloads import MANAGE_GUILD, MEMBER_PERMISSIONS, snowflake
+from tests.e2e.fake_discord.payloads import (
+    ADMINISTRATOR,
+    MANAGE_GUILD,
+    MEMBER_PERMISSIONS,
+    snowflake,
+)
 
 
 def test_emergency_number_reaches_the_next_check(
     fake: FakeDiscord, bot: BotProcess, kb: Knowledge
 ) -> None:
     guild = snowflake()
-    manager = fake.add_user("mia_manager", permissions=MEMBER_PERMISSIONS | MANAGE_GUILD)
+    manager = fake.add_user("mia_admin", permissions=MEMBER_PERMISSIONS | ADMINISTRATOR)
     member = fake.add_user("noah_member")
     saved = fake.wait_answer(
         fake.slash(manager, "t2admin", "settings", guild_id=guild, emergency_number="0800 555 123")
@@ -37,7 +42,7 @@ def test_emergency_number_reaches_the_next_check(
 
 def test_settings_values_out_of_range_are_refused(fake: FakeDiscord, bot: BotProcess) -> None:
     guild = snowflake()
-    manager = fake.add_user("max_manager", permissions=MEMBER_PERMISSIONS | MANAGE_GUILD)
+    manager = fake.add_user("max_admin", permissions=MEMBER_PERMISSIONS | ADMINISTRATOR)
     for value in (0, 99_999):
         answer = fake.wait_answer(
             fake.slash(manager, "t2admin", "settings", guild_id=guild, retention_days=value)

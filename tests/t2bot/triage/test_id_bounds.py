@@ -1,0 +1,14 @@
+"""Why the knowledge check only counts screens: with at most MAX_PATH screens and MAX_CHOICES
+signs on a screen, every button id fits Discord's 100 characters."""
+
+from __future__ import annotations
+
+from t2bot.knowledge.validate import MAX_CHOICES
+from t2bot.triage.ids import MAX_CUSTOM_ID, MAX_PATH, FlowId, decode, worst_case_length
+
+
+def test_the_longest_possible_id_fits_discord() -> None:
+    assert worst_case_length(MAX_PATH, MAX_CHOICES) <= MAX_CUSTOM_ID
+    longest = FlowId("f" * 6, 2**64 - 1, "z" * MAX_PATH, (1 << MAX_CHOICES) - 1, "a19").encode()
+    assert len(longest) <= MAX_CUSTOM_ID
+    assert decode(longest).path == "z" * MAX_PATH
