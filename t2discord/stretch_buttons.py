@@ -10,9 +10,9 @@ from __future__ import annotations
 import discord
 
 from t2bot.knowledge.model import Stretch
+from t2bot.stretches.cards import stretch_label
 from t2bot.stretches.ids import NewRoutine, ShowStretch, StretchId
 from t2bot.stretches.routines import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, RoutineSpec
-from t2discord.ui_kit import clip
 
 
 def stretch_id_button(
@@ -24,7 +24,7 @@ def stretch_id_button(
     disabled: bool = False,
 ) -> discord.ui.Button[discord.ui.View]:
     return discord.ui.Button(
-        custom_id=sid.encode(), label=clip(label, 80), style=style, row=row, disabled=disabled
+        custom_id=sid.encode(), label=label, style=style, row=row, disabled=disabled
     )
 
 
@@ -32,7 +32,7 @@ def stretch_button(
     stretch: Stretch, *, row: int | None = None
 ) -> discord.ui.Button[discord.ui.View]:
     """A button that opens ``stretch`` privately for whoever taps it (public information)."""
-    return stretch_id_button(ShowStretch(stretch.id), stretch.name, row=row)
+    return stretch_id_button(ShowStretch(stretch.id), stretch_label(stretch), row=row)
 
 
 def routine_button(

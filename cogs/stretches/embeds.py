@@ -11,6 +11,7 @@ from t2bot.knowledge.model import Knowledge, Stretch
 from t2bot.stretches.cards import (
     AREA_LABELS,
     duration,
+    link_label,
     list_lines,
     move_heading,
     routine_heading,
@@ -91,7 +92,7 @@ def shared_stretch_view(stretch: Stretch) -> discord.ui.View:
 
 def add_link(view: discord.ui.View, stretch: Stretch) -> None:
     if stretch.link_url:
-        label = clip(stretch.link_label or "Pictures and video", 80)
+        label = link_label(stretch)
         view.add_item(discord.ui.Button(label=label, url=stretch.link_url))
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from t2bot.knowledge.model import Knowledge, Stretch
+from t2bot.stretches.cards import choice_label
 
 #: A fuzzy match at least this good (0-100) is taken as the stretch meant...
 CONFIDENT = 86
@@ -158,11 +159,10 @@ def choices(knowledge: Knowledge, typed: str, limit: int = MAX_CHOICES) -> list[
     limit = max(0, min(limit, MAX_CHOICES))
     if not normalize(typed):
         stretches = sorted(knowledge.stretches, key=lambda s: s.name.casefold())
-        return [(s.name[:100], s.id) for s in stretches[:limit]]
+        return [(choice_label(s), s.id) for s in stretches[:limit]]
     out: list[tuple[str, str]] = []
     for stretch, score, key in index_for(knowledge).ranked(typed):
         if score < SUGGEST - 10 or len(out) >= limit:
             break
-        label = stretch.name if key.alias is None else f"{stretch.name} ({key.alias})"
-        out.append((label[:100], stretch.id))
+        out.append((choice_label(stretch, key.alias), stretch.id))
     return out

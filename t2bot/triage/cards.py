@@ -17,6 +17,8 @@ TICKED = "☑"
 UNTICKED = "▫"
 CONTINUE = "Continue"
 FLAGS_HEADING = "Any of these? (tick all that apply)"
+#: On a screen of emergency signs only, the first tap answers (see ``engine.tap_flag``).
+EMERGENCY_FLAGS_HEADING = "Any of these? (tap the first that fits)"
 #: Characters that start Markdown in Discord (bold, spoiler, code, quote, link, mention, heading).
 #: A valid emergency number has none of them; escaping them is the second line of defence.
 _MARKDOWN = frozenset("\\*_~|`>[]<#:")
@@ -123,9 +125,16 @@ def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
     if node.kind == "red_flags":
         ticked = set(step.ticked)
         lines = tuple(flag_line(i, flag, i in ticked) for i, flag in enumerate(node.flags))
-        sections = sections_of(FLAGS_HEADING, lines)
+        sections = sections_of(flags_heading(node), lines)
     title = "Warning signs first" if node.kind == "red_flags" else f"Question {step.number}"
     return Card(title=title, body=body, sections=sections)
+
+
+def flags_heading(node: Node) -> str:
+    """The list heading says what a tap does: emergency signs answer at once, others tick."""
+    if all(flag.urgency is Urgency.emergency for flag in node.flags):
+        return EMERGENCY_FLAGS_HEADING
+    return FLAGS_HEADING
 
 
 URGENT = (Urgency.emergency, Urgency.same_day)

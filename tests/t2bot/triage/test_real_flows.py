@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from t2bot.knowledge.model import Urgency
+from t2bot.knowledge.model import Knowledge, Urgency
 from t2bot.triage import engine
 from t2bot.triage.cards import outcome_card, reminder_for
 from t2bot.triage.engine import Escalation, FlowState, Result, ShortEnding, Step
@@ -258,3 +258,18 @@ def test_urgent_answers_close_with_the_urgent_reminder(real_kb) -> None:
     emergency = engine.tap_flag(real_kb, first.state, 0)
     assert outcome_card(real_kb, emergency, "112").footer == real_kb.meta.urgent_reminder
     assert "physiotherapist" not in real_kb.meta.urgent_reminder.split(".")[1]
+
+
+def test_each_warning_screen_heading_says_what_a_tap_does(real_kb: Knowledge) -> None:
+    """An emergency-only screen answers on the first tap, so it must not say "tick all"."""
+    from t2bot.triage.cards import EMERGENCY_FLAGS_HEADING, FLAGS_HEADING, step_card
+
+    screens = [n for n in real_kb.nodes if n.kind == "red_flags"]
+    assert screens
+    for node in screens:
+        step = engine.Step(node, engine.FlowState(""), 1)
+        headings = [s.heading for s in step_card(real_kb, step, "112").sections]
+        emergency_only = all(f.urgency is Urgency.emergency for f in node.flags)
+        expected = EMERGENCY_FLAGS_HEADING if emergency_only else FLAGS_HEADING
+        assert headings[0] == expected, node.id
+    assert any(all(f.urgency is Urgency.emergency for f in n.flags) for n in screens)
