@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import os
 import socket
@@ -20,7 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
@@ -38,6 +37,8 @@ OUTAGE_WARN_SECONDS = 300.0
 #: Calls that may wait for a worker thread (beyond those running) before new ones are refused.
 MAX_QUEUED_WRITES = 16
 MAX_QUEUED_READS = 64
+#: How often the watchdog looks for calls past their time limit (seconds).
+WATCHDOG_TICK = 0.25
 
 #: Errors that mean "the database cannot be used right now", as opposed to a bug.
 _UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError)
@@ -50,6 +51,10 @@ class StoreUnavailable(Exception):
 class StoreBusy(StoreUnavailable):
     """Too many calls are already waiting for the database; this one was refused at once and
     nothing was written. Tell the member the bot is busy and to try again in a moment."""
+
+
+class _Abandoned(Exception):
+    """A queued call whose caller gave up: it never starts."""
 
 
 class Database:
@@ -86,6 +91,10 @@ class Database:
         #: The DB-API connection each worker thread is using (set on checkout), to interrupt it.
         self._owned: dict[int, Any] = {}
         sa.event.listen(self.engine, "checkout", self._on_checkout)
+        self._deadlines: dict[int, tuple[float, asyncio.AbstractEventLoop, Callable[[], None]]] = {}
+        self._deadlines_lock = threading.Lock()
+        self._tickets = 0
+        self._watchdog: threading.Thread | None = None
         self.started = False
         self._down = False
         self._warned_at = -OUTAGE_WARN_SECONDS
@@ -153,23 +162,48 @@ class Database:
                 self._note_down(busy)
                 raise busy
             self._pending[kind] += 1
-        thread: list[int] = []
+        state = threading.Lock()
+        thread: list[int] = []  # the worker thread's id, once the call started
+        abandoned: list[bool] = []  # the caller gave up before the call started
 
         def job() -> T:
-            ident = threading.get_ident()
-            thread.append(ident)
+            with state:
+                if abandoned:
+                    raise _Abandoned
+                thread.append(threading.get_ident())
             try:
                 return function(*args)
             finally:
-                self._owned.pop(ident, None)
+                self._owned.pop(thread[0], None)
+                self._finished(kind)
 
-        future: Future[T] = self._pools[kind].submit(job)
-        future.add_done_callback(functools.partial(self._finished, kind))
+        def give_up() -> None:
+            with state:
+                if thread:  # running: stop it where it waits
+                    self._interrupt(thread)
+                else:
+                    abandoned.append(True)
+                    self._finished(kind)
+
+        # loop.run_in_executor awaited directly (no executor.submit, no asyncio.wait_for): test
+        # harnesses with virtual time track work through it.
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._pools[kind], job)
+        expired: list[bool] = []
+
+        def expire() -> None:
+            expired.append(True)
+            future.cancel()
+
+        # The limit is real time (a hung server does not care about the loop's clock), kept by
+        # the watchdog thread: no loop timer that a virtual clock could fire early.
+        ticket = None if limit is None else self._watch(limit, loop, expire)
         try:
-            result = await asyncio.wait_for(asyncio.wrap_future(future), limit)
-        except TimeoutError:
-            if not future.cancel():  # already running: stop it where it waits
-                self._interrupt(thread)
+            result = await future
+        except asyncio.CancelledError:
+            give_up()
+            if not expired:
+                raise
             timed_out = StoreUnavailable(f"the database did not answer within {limit:g} s")
             self._note_down(timed_out)
             raise timed_out from None
@@ -179,6 +213,10 @@ class Database:
             unavailable = StoreUnavailable(self.reason(exc))
             self._note_down(unavailable)
             raise unavailable from exc
+        finally:
+            if ticket is not None:
+                with self._deadlines_lock:
+                    self._deadlines.pop(ticket, None)
         if self._down:
             self._down = False
             log.info("database available again")
@@ -192,7 +230,34 @@ class Database:
 
     # ------------------------------------------------------------------ internals
 
-    def _finished(self, kind: Kind, _future: Future[Any]) -> None:
+    def _watch(
+        self, limit: float, loop: asyncio.AbstractEventLoop, expire: Callable[[], None]
+    ) -> int:
+        with self._deadlines_lock:
+            self._tickets += 1
+            self._deadlines[self._tickets] = (time.monotonic() + limit, loop, expire)
+            if self._watchdog is None or not self._watchdog.is_alive():
+                self._watchdog = threading.Thread(
+                    target=self._watchdog_loop, name="t2store-watchdog", daemon=True
+                )
+                self._watchdog.start()
+            return self._tickets
+
+    def _watchdog_loop(self) -> None:
+        while True:
+            time.sleep(WATCHDOG_TICK)
+            now = time.monotonic()
+            with self._deadlines_lock:
+                if not self._deadlines:
+                    self._watchdog = None
+                    return
+                due = [t for t, (deadline, _, _) in self._deadlines.items() if deadline <= now]
+                fired = [self._deadlines.pop(t) for t in due]
+            for _, loop, expire in fired:
+                with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                    loop.call_soon_threadsafe(expire)
+
+    def _finished(self, kind: Kind) -> None:
         with self._pending_lock:
             self._pending[kind] -= 1
 

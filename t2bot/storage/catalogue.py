@@ -65,6 +65,7 @@ CATALOGUE: dict[str, Kept] = {
             "created_utc": "when you set it",
             "claimed_by": "which bot process is sending it right now",
             "lease_until_utc": "until when that process holds it",
+            "sending_due_utc": "which occurrence a process started to send (never sent twice)",
         },
     ),
     "followup": Kept(
@@ -97,7 +98,15 @@ CATALOGUE: dict[str, Kept] = {
 }
 
 #: Columns every member table has that need no mention in a short summary.
-_PLUMBING = {"id", "user_id", "guild_id", "claimed_by", "lease_until_utc", "save_key"}
+_PLUMBING = {
+    "id",
+    "user_id",
+    "guild_id",
+    "claimed_by",
+    "lease_until_utc",
+    "save_key",
+    "sending_due_utc",
+}
 
 
 def member_summary() -> str:

@@ -108,6 +108,9 @@ class ReminderRow(SQLModel, table=True):
     # Added by revision 0002: which worker holds the reminder, and until when.
     claimed_by: str | None = Field(default=None, max_length=100)
     lease_until_utc: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Added by revision 0004: the occurrence (its due time) a worker started to send; never
+    # sent again by another worker after a crash or an expired lease.
+    sending_due_utc: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class FollowUpRow(SQLModel, table=True):

@@ -112,8 +112,31 @@ class Reminders:
             "last_sent_utc": utc_now(),
             "claimed_by": None,
             "lease_until_utc": None,
+            "sending_due_utc": None,
         }
         await self._update(reminder_id, values)
+
+    async def sending(self, reminder_id: int, *, worker: str, now_utc: datetime) -> bool:
+        checks.check_aware(now_utc, "now_utc")
+
+        def work(session: Session) -> bool:
+            query = (
+                sa.update(ReminderRow)
+                .where(
+                    col(ReminderRow.id) == reminder_id,
+                    col(ReminderRow.enabled).is_(True),
+                    col(ReminderRow.claimed_by) == worker,
+                    col(ReminderRow.lease_until_utc) > now_utc,
+                    sa.or_(
+                        col(ReminderRow.sending_due_utc).is_(None),
+                        col(ReminderRow.sending_due_utc) != col(ReminderRow.next_due_utc),
+                    ),
+                )
+                .values(sending_due_utc=ReminderRow.next_due_utc)
+            )
+            return bool(session.exec(query).rowcount == 1)
+
+        return await self.db.write(work)
 
     async def failed(self, reminder_id: int, reason: str) -> None:
         values = {
@@ -151,4 +174,5 @@ def reminder(row: ReminderRow) -> Reminder:
         row.created_utc,
         row.claimed_by,
         row.lease_until_utc,
+        row.sending_due_utc,
     )

@@ -205,6 +205,16 @@ class Store:
         """The reminder was delivered: schedule the next one and release the claim."""
         await self.reminders.sent(reminder_id, next_due_utc)
 
+    async def reminder_sending(self, reminder_id: int, *, worker: str, now_utc: datetime) -> bool:
+        """Record that ``worker`` is about to send the claimed reminder's current occurrence.
+
+        True: send it, then call ``reminder_sent``. False: do not send: the lease is gone, or
+        this occurrence was already started by someone (a crash, or the database failed after
+        the DM, then the lease expired; ``Reminder.in_doubt``): it may have been delivered, so
+        the member never gets it twice; just call ``reminder_sent`` to schedule the next one.
+        """
+        return await self.reminders.sending(reminder_id, worker=worker, now_utc=now_utc)
+
     async def reminder_failed(self, reminder_id: int, reason: str) -> None:
         """The reminder cannot be delivered (e.g. DMs closed): switch it off and keep why, so
         it is reported once instead of retried forever."""

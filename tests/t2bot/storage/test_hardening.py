@@ -328,3 +328,35 @@ async def test_a_database_that_cannot_be_made_private_is_refused(tmp_path, monke
         await store.start()
     await store.close()
     assert "chmod 600" in str(raised.value)
+
+
+# ---------------------------------------------------------------- item 8: a reminder DMed once
+
+
+async def test_an_occurrence_started_by_one_worker_is_never_sent_by_another(store) -> None:
+    from datetime import timedelta
+
+    reminder = await store.set_reminder(
+        user_id=ALICE,
+        guild_id=GUILD,
+        focus="hips",
+        minutes=5,
+        local_time="07:00",
+        days=[0],
+        timezone="UTC",
+        next_due_utc=NOW,
+    )
+    (claimed,) = await store.claim_due_reminders(NOW, worker="w1", lease_seconds=60)
+    assert not claimed.in_doubt
+    assert not await store.reminder_sending(reminder.id, worker="w2", now_utc=NOW)  # not w2's
+    assert await store.reminder_sending(reminder.id, worker="w1", now_utc=NOW)
+    assert not await store.reminder_sending(reminder.id, worker="w1", now_utc=NOW)  # once
+    # w1 sends the DM, then dies (or reminder_sent fails on a locked database): the lease ends.
+    later = NOW + timedelta(seconds=61)
+    (again,) = await store.claim_due_reminders(later, worker="w2", lease_seconds=60)
+    assert again.id == reminder.id and again.in_doubt
+    assert not await store.reminder_sending(reminder.id, worker="w2", now_utc=later)
+    await store.reminder_sent(reminder.id, NOW + timedelta(days=7))  # skipped, rescheduled
+    (next_week,) = await store.claim_due_reminders(NOW + timedelta(days=7), worker="w2")
+    assert not next_week.in_doubt
+    assert await store.reminder_sending(reminder.id, worker="w2", now_utc=NOW + timedelta(days=7))
