@@ -94,7 +94,7 @@ class SettingsError(Exception):
 @dataclass(frozen=True)
 class Settings:
     discord_token: str | None = field(default=None, repr=False)
-    database_url: str = DEFAULT_DATABASE_URL
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)  # may hold a password
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
     knowledge_dir: Path = Path("knowledge")
     dev_guild_id: int | None = None

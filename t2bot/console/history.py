@@ -47,7 +47,9 @@ class ConsoleHistory:
             )
         except (StoreUnavailable, StoreConfigError) as exc:
             return f"Could not save ({exc}). Nothing was written."
-        return f"Saved (contributor and tip ids and the date only) to {self.settings.database_url}."
+        assert self._store is not None
+        # Never the raw DATABASE_URL: it may hold a password.
+        return f"Saved (contributor and tip ids and the date only) to {self._store.shown_url}."
 
     def lines(self, kb: Knowledge) -> list[str]:
         try:

@@ -8,7 +8,7 @@ await store.close()
 
 from t2bot.storage.database import StoreConfigError
 from t2bot.storage.records import FollowUp, GuildSettings, Reminder, SavedResult
-from t2bot.storage.store import Store, StoreUnavailable
+from t2bot.storage.store import Store, StoreBusy, StoreUnavailable
 
 __all__ = [
     "FollowUp",
@@ -16,6 +16,7 @@ __all__ = [
     "Reminder",
     "SavedResult",
     "Store",
+    "StoreBusy",
     "StoreConfigError",
     "StoreUnavailable",
 ]

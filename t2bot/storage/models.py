@@ -51,7 +51,11 @@ class SavedResultRow(SQLModel, table=True):
     """A triage result the member saved with "Save to my history" (ids only)."""
 
     __tablename__ = "saved_result"
-    __table_args__ = ({"sqlite_autoincrement": True},)  # ids are never reused after a delete
+    __table_args__ = (
+        # Added by revision 0003: a double tap on Save stores one result, not two.
+        sa.Index("uq_saved_result_user_save_key", "user_id", "save_key", unique=True),
+        {"sqlite_autoincrement": True},  # ids are never reused after a delete
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_type=sa.BigInteger, index=True)
@@ -61,6 +65,8 @@ class SavedResultRow(SQLModel, table=True):
     tip_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     knowledge_version: str = Field(max_length=64)
     saved_utc: datetime = Field(sa_type=UTCDateTime, index=True)
+    # Added by revision 0003 (older rows: None): what makes two saves the same save.
+    save_key: str | None = Field(default=None, max_length=80)
 
 
 class GuildSettingsRow(SQLModel, table=True):
@@ -102,6 +108,9 @@ class ReminderRow(SQLModel, table=True):
     # Added by revision 0002: which worker holds the reminder, and until when.
     claimed_by: str | None = Field(default=None, max_length=100)
     lease_until_utc: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Added by revision 0004: the occurrence (its due time) a worker started to send; never
+    # sent again by another worker after a crash or an expired lease.
+    sending_due_utc: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class FollowUpRow(SQLModel, table=True):
@@ -118,6 +127,13 @@ class FollowUpRow(SQLModel, table=True):
 
 
 METADATA = SQLModel.metadata
-TABLES = (SavedResultRow, GuildSettingsRow, ReminderRow, FollowUpRow)
+TABLES: tuple[type[SQLModel], ...] = (SavedResultRow, GuildSettingsRow, ReminderRow, FollowUpRow)
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    table = METADATA.tables[str(model.__tablename__)]
+    return table
+
+
 #: Tables holding rows about a member (found by their ``user_id`` column).
-MEMBER_TABLES = tuple(t for t in TABLES if "user_id" in t.__table__.c)  # type: ignore[attr-defined]
+MEMBER_TABLES = tuple(t for t in TABLES if "user_id" in table_of(t).c)

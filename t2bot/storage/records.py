@@ -45,6 +45,14 @@ class Reminder:
     created_utc: datetime
     claimed_by: str | None
     lease_until_utc: datetime | None
+    sending_due_utc: datetime | None = None
+    """Set when a worker recorded its intent to send the occurrence due at this time."""
+
+    @property
+    def in_doubt(self) -> bool:
+        """A worker started sending this occurrence and never confirmed it (crash, or the
+        database failed after the DM): it may have been delivered, so it is not sent again."""
+        return self.sending_due_utc is not None and self.sending_due_utc == self.next_due_utc
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,8 @@ from t2bot.storage.models import MEMBER_TABLES, METADATA, SavedResultRow
 from t2bot.storage.store import MAX_SAVED_PER_MEMBER
 
 ALICE, BOB = 111_111_111_111_111_111, 222_222_222_222_222_222
+#: Each save below is a separate Save tap (saves are idempotent per tap, see test_idempotent).
+TAPS = itertools.count()
 GUILD, OTHER_GUILD = 900_000_000_000_000_001, 900_000_000_000_000_002
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -25,6 +28,7 @@ async def save(store: Store, user_id: int = ALICE, guild_id: int | None = GUILD,
         contributor_ids=["not_aero_adapted", "worn_shoes"],
         tip_ids=["build_aero_gradually"],
         knowledge_version="abc123",
+        idempotency_key=f"tap{next(TAPS)}",
     )
     values.update(overrides)
     return await store.save_result(**values)
@@ -94,7 +98,7 @@ async def test_free_text_is_never_stored(store, field, value) -> None:
 
 
 async def test_history_keeps_only_the_newest_results_per_member(store, monkeypatch) -> None:
-    monkeypatch.setattr("t2bot.storage.store.MAX_SAVED_PER_MEMBER", 3)
+    monkeypatch.setattr("t2bot.storage.saved_results.MAX_SAVED_PER_MEMBER", 3)
     ids = [(await save(store)).id for _ in range(5)]
     await save(store, user_id=BOB)
     assert [r.id for r in await store.history(ALICE)] == ids[:-4:-1]

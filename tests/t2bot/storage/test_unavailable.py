@@ -3,6 +3,7 @@ half-written; and the store recovers by itself."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sqlite3
 
@@ -13,6 +14,8 @@ from t2bot.storage import Store, StoreUnavailable
 from tests.t2bot.storage.conftest import postgres_url
 
 ALICE, BOB = 111_111_111_111_111_111, 222_222_222_222_222_222
+#: Each save below is a separate Save tap (saves are idempotent per tap, see test_idempotent).
+TAPS = itertools.count()
 GUILD = 900_000_000_000_000_001
 
 
@@ -24,6 +27,7 @@ async def save(store: Store, user_id: int = ALICE):
         contributor_ids=["bike_fit"],
         tip_ids=["rest"],
         knowledge_version="v1",
+        idempotency_key=f"tap{next(TAPS)}",
     )
 
 
