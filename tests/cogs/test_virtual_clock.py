@@ -34,4 +34,3 @@ async def test_the_watchdog_answers_after_virtual_time_only(world: World) -> Non
     await world.env.advance_time(0.2)
     assert result.acknowledged and "not active" in text_of(result)
     assert not world.env.errors
-
