@@ -105,7 +105,7 @@ def button_with(message: Any, fragment: str) -> dict[str, Any]:
     return found[0]
 
 
-async def tap(member: Any, message: Any, fragment: str) -> InteractionResult:
+async def tap(member: simcord.MemberActor, message: Any, fragment: str) -> InteractionResult:
     return await member.click(message, custom_id=button_with(message, fragment)["custom_id"])
 
 
@@ -114,4 +114,5 @@ async def forged_tap(member: Any, message: Any, custom_id: str) -> InteractionRe
     still parses the real payload; only simcord's "could a user see this?" check is skipped)."""
     stored = member._env.backend.get_message(message.channel_id, message.id)
     data = {"custom_id": custom_id, "component_type": discord.ComponentType.button.value}
-    return await simcord_actors._component_interaction(member, stored, data)
+    result: InteractionResult = await simcord_actors._component_interaction(member, stored, data)
+    return result

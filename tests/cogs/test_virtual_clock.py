@@ -4,6 +4,7 @@ test depends on how fast the machine is (tests/cogs/simcord_helpers.py, VirtualC
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from tests.conftest import MINI_KNOWLEDGE
 
 
 @pytest.fixture
-def knowledge_source():
+def knowledge_source() -> Path:
     return MINI_KNOWLEDGE
 
 
