@@ -19,20 +19,20 @@ from tests.cogs.simcord_helpers import last, text_of
 
 @pytest.fixture
 def manager(world):
-    env, guild, _, _, _ = world
+    env, guild = world.env, world.guild
     role = guild.create_role("coaches", permissions=discord.Permissions(manage_guild=True))
     return guild.add_member(env.create_user("coach"), roles=[role])
 
 
 @pytest.fixture
 def admin(world):
-    env, guild, _, _, _ = world
+    env, guild = world.env, world.guild
     role = guild.create_role("admins", permissions=discord.Permissions(administrator=True))
     return guild.add_member(env.create_user("boss"), roles=[role])
 
 
 async def test_only_managers_see_the_admin_commands(world, manager) -> None:
-    _, _, channel, alice, _ = world
+    channel, alice = world.channel, world.alice
     assert "t2admin settings" not in alice.available_commands(channel)
     assert "mydata history" in alice.available_commands(channel)
     assert {"t2admin settings", "t2admin reload", "t2admin sync"} <= set(
@@ -41,7 +41,7 @@ async def test_only_managers_see_the_admin_commands(world, manager) -> None:
 
 
 async def test_a_member_allowed_the_command_by_mistake_is_still_refused(world) -> None:
-    env, guild, channel, alice, _ = world
+    env, guild, channel, alice = world.env, world.guild, world.channel, world.alice
     commands = {c.name: c for c in await env.bot.tree.fetch_commands()}
     guild.set_command_permissions(commands["t2admin"], {alice: True})  # visible to Alice now
     for command, options in [
@@ -56,7 +56,7 @@ async def test_a_member_allowed_the_command_by_mistake_is_still_refused(world) -
 
 
 async def test_settings_show_the_defaults(world, admin) -> None:
-    _, _, channel, _, _ = world
+    channel = world.channel
     result = await admin.slash(channel, "t2admin settings")
     text = text_of(result)
     assert result.ephemeral and "Settings of this server" in text
@@ -64,7 +64,7 @@ async def test_settings_show_the_defaults(world, admin) -> None:
 
 
 async def test_settings_change_and_the_triage_uses_the_new_number(world, admin) -> None:
-    env, guild, channel, alice, _ = world
+    env, guild, channel, alice = world.env, world.guild, world.channel, world.alice
     before = await alice.slash(channel, "backpain")  # the triage caches the number...
     assert "112" in text_of(before)
     result = await admin.slash(
@@ -82,7 +82,7 @@ async def test_settings_change_and_the_triage_uses_the_new_number(world, admin) 
 
 
 async def test_a_shorter_retention_applies_at_once(world, admin, database_url) -> None:
-    env, guild, channel, alice, _ = world
+    env, guild, channel, alice = world.env, world.guild, world.channel, world.alice
     saved = await env.bot.store.save_result(
         user_id=alice.id,
         guild_id=guild.id,
@@ -106,7 +106,7 @@ async def test_a_shorter_retention_applies_at_once(world, admin, database_url) -
 
 
 async def test_out_of_range_retention_is_refused_before_the_command_runs(world, admin) -> None:
-    env, guild, channel, _, _ = world
+    env, guild, channel = world.env, world.guild, world.channel
     from simcord import OptionError
 
     with pytest.raises(OptionError):  # Discord's client enforces the range...
@@ -115,7 +115,7 @@ async def test_out_of_range_retention_is_refused_before_the_command_runs(world, 
 
 
 async def test_settings_during_a_storage_outage(world, admin, monkeypatch) -> None:
-    env, _, channel, _, _ = world
+    env, channel = world.env, world.channel
 
     async def unavailable(*args, **kwargs):
         raise StoreUnavailable("database is locked")
@@ -127,7 +127,7 @@ async def test_settings_during_a_storage_outage(world, admin, monkeypatch) -> No
 
 
 async def test_reload_with_errors_keeps_the_old_knowledge(world, manager, knowledge_dir) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
     version = env.bot.knowledge.current.version
     for path in knowledge_dir.glob("*.yaml"):
         path.write_text(path.read_text().replace("sources:", "sourcez:"))
@@ -142,7 +142,7 @@ async def test_reload_with_errors_keeps_the_old_knowledge(world, manager, knowle
 
 
 async def test_reload_picks_up_a_change(world, manager, knowledge_dir) -> None:
-    env, _, channel, _, _ = world
+    env, channel = world.env, world.channel
     version = env.bot.knowledge.current.version
     contributors = next(p for p in knowledge_dir.glob("*.yaml") if "worn_shoes" in p.read_text())
     contributors.write_text(
@@ -162,7 +162,7 @@ def test_a_long_problem_list_is_cut_to_fit() -> None:
 
 
 async def test_sync_needs_an_administrator_or_an_owner(world, manager, admin) -> None:
-    env, _, channel, _, _ = world
+    env, channel = world.env, world.channel
     refused = await manager.slash(channel, "t2admin sync")
     assert refused.ephemeral and "Only the bot's owner" in text_of(refused)
     published = await admin.slash(channel, "t2admin sync")
@@ -174,7 +174,7 @@ async def test_sync_needs_an_administrator_or_an_owner(world, manager, admin) ->
 
 
 async def test_only_administrators_change_the_settings(world, manager) -> None:
-    env, guild, channel, _, _ = world
+    env, guild, channel = world.env, world.guild, world.channel
     result = await manager.slash(channel, "t2admin settings", emergency_number="999")
     assert result.ephemeral and "Administrators" in text_of(result)
     assert (await env.bot.store.guild_settings(guild.id)).emergency_number is None
@@ -196,7 +196,7 @@ HOSTILE_NUMBERS = [
 
 @pytest.mark.parametrize("number", HOSTILE_NUMBERS)
 async def test_a_disguised_emergency_number_is_refused(world, admin, number) -> None:
-    env, guild, channel, alice, _ = world
+    env, guild, channel, alice = world.env, world.guild, world.channel, world.alice
     result = await admin.slash(channel, "t2admin settings", emergency_number=number)
     text = text_of(result)
     assert result.ephemeral and "can't be used" in text and "Settings saved" not in text
@@ -206,7 +206,7 @@ async def test_a_disguised_emergency_number_is_refused(world, admin, number) -> 
 
 
 async def test_a_hostile_number_stored_before_the_rule_is_not_shown(world) -> None:
-    env, guild, channel, alice, _ = world
+    env, guild, channel, alice = world.env, world.guild, world.channel, world.alice
     await env.bot.store.update_guild_settings(guild.id, emergency_number="[112](https://evil.x)")
     text = text_of(await alice.slash(channel, "backpain"))
     assert "evil" not in text and "112 (Europe)" in text
@@ -224,7 +224,7 @@ async def test_a_hostile_number_stored_before_the_rule_is_not_shown(world) -> No
 async def test_reload_of_a_hostile_file_lists_the_problem(
     world, manager, knowledge_dir, content
 ) -> None:
-    env, _, channel, _, _ = world
+    env, channel = world.env, world.channel
     version = env.bot.knowledge.current.version
     (knowledge_dir / "hostile.yaml").write_text(content)
     result = await manager.slash(channel, "t2admin reload")

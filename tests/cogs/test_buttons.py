@@ -48,7 +48,7 @@ async def _bot_posts(env: Any, channel: Any, *buttons: discord.ui.Item[Any]) -> 
 
 
 async def test_a_new_prefix_is_answered_once(world) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
     assert NEW_PREFIX not in KNOWN_PREFIXES
     env.bot.add_dynamic_items(NewFeatureButton)
     message = await _bot_posts(env, channel, NewFeatureButton(7).item)
@@ -59,7 +59,7 @@ async def test_a_new_prefix_is_answered_once(world) -> None:
 
 
 async def test_an_id_nobody_reads_gets_one_polite_answer(world) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
     message = await _bot_posts(
         env,
         channel,
@@ -131,7 +131,7 @@ def test_prefixes_are_registered_once() -> None:
 
 async def test_admin_settings_change_reaches_the_sharing_offer_at_once(world) -> None:
     """/t2admin settings forgets the cached settings, for sharing as for the number."""
-    env, guild, channel, alice, _ = world
+    env, guild, channel, alice = world.env, world.guild, world.channel, world.alice
     role = guild.create_role("admins", permissions=discord.Permissions(administrator=True))
     admin = guild.add_member(env.create_user("boss"), roles=[role])
     await env.bot.store.update_guild_settings(guild.id, allow_sharing=True)

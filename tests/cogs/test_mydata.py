@@ -40,7 +40,7 @@ def backdate(url: str, days: int) -> None:
 
 
 async def test_history_is_private_and_explains_what_is_stored(world) -> None:
-    env, _, channel, alice, bob = world
+    env, channel, alice, bob = world.env, world.channel, world.alice, world.bob
     empty = await alice.slash(channel, "mydata history")
     assert empty.ephemeral and "Nothing saved" in text_of(empty)
     assert "Never your answers" in text_of(empty)
@@ -59,7 +59,7 @@ async def test_history_is_private_and_explains_what_is_stored(world) -> None:
 
 
 async def test_a_long_history_stays_inside_discords_limits(world) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
     tips = [t.id for t in env.bot.knowledge.current.tips][:20]
     for n in range(12):  # twelve different results (the same one saved twice is kept once)
         await save(env.bot.store, alice, tip_ids=tips[n:] + tips[:n])
@@ -72,7 +72,7 @@ async def test_a_long_history_stays_inside_discords_limits(world) -> None:
 
 
 async def test_export_is_a_private_json_file_of_my_rows_only(world) -> None:
-    env, _, channel, alice, bob = world
+    env, channel, alice, bob = world.env, world.channel, world.alice, world.bob
     await save(env.bot.store, alice)
     await save(env.bot.store, bob)
     await env.bot.store.set_followup(alice.id, None, datetime.now(UTC) + timedelta(days=2))
@@ -90,7 +90,7 @@ async def test_export_is_a_private_json_file_of_my_rows_only(world) -> None:
 
 
 async def test_delete_asks_first_and_removes_everything(world) -> None:
-    env, _, channel, alice, bob = world
+    env, channel, alice, bob = world.env, world.channel, world.alice, world.bob
     store = env.bot.store
     await save(store, alice)
     await save(store, alice, tip_ids=[])  # another result (the same one twice is kept once)
@@ -112,7 +112,7 @@ async def test_delete_asks_first_and_removes_everything(world) -> None:
 
 
 async def test_keep_deletes_nothing(world) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
     await save(env.bot.store, alice)
     prompt = last(await alice.slash(channel, "mydata delete"))
     kept = await tap(alice, prompt, "keep")
@@ -121,13 +121,13 @@ async def test_keep_deletes_nothing(world) -> None:
 
 
 async def test_nothing_stored_means_nothing_to_confirm(world) -> None:
-    _, _, channel, alice, _ = world
+    channel, alice = world.channel, world.alice
     result = await alice.slash(channel, "mydata delete")
     assert "nothing to delete" in text_of(result) and not buttons(last(result))
 
 
 async def test_someone_elses_delete_button_is_refused(world) -> None:
-    env, _, channel, alice, bob = world
+    env, channel, alice, bob = world.env, world.channel, world.alice, world.bob
     await save(env.bot.store, alice)
     prompt = last(await alice.slash(channel, "mydata delete"))
     custom_id = button_with(prompt, "delete")["custom_id"]
@@ -140,7 +140,7 @@ async def test_someone_elses_delete_button_is_refused(world) -> None:
 
 
 async def test_the_confirmation_works_after_a_restart(world) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
     await save(env.bot.store, alice)
     prompt = last(await alice.slash(channel, "mydata delete"))
     await env.restart_bot()
@@ -170,7 +170,7 @@ async def message_with_button(env, channel, custom_id: str):
     ],
 )
 async def test_malformed_data_buttons_get_a_polite_answer(world, custom_id) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
     await save(env.bot.store, alice)
     custom_id = custom_id.format(me=alice.id)
     message = await message_with_button(env, channel, custom_id)
@@ -182,7 +182,7 @@ async def test_malformed_data_buttons_get_a_polite_answer(world, custom_id) -> N
 
 
 async def test_a_valid_delete_button_on_any_message_still_checks_the_owner(world) -> None:
-    env, _, channel, alice, bob = world
+    env, channel, alice, bob = world.env, world.channel, world.alice, world.bob
     await save(env.bot.store, alice)
     message = await message_with_button(env, channel, f"t2d:del:{alice.id}")
     result = await bob.click(message, custom_id=f"t2d:del:{alice.id}")
@@ -199,7 +199,7 @@ async def test_a_valid_delete_button_on_any_message_still_checks_the_owner(world
     ],
 )
 async def test_storage_outage_gets_a_polite_answer(world, monkeypatch, command, method) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
 
     async def unavailable(*args, **kwargs):
         raise StoreUnavailable("database is locked")
@@ -211,7 +211,7 @@ async def test_storage_outage_gets_a_polite_answer(world, monkeypatch, command, 
 
 
 async def test_delete_during_an_outage_deletes_nothing_and_says_so(world, monkeypatch) -> None:
-    env, _, channel, alice, _ = world
+    env, channel, alice = world.env, world.channel, world.alice
     await save(env.bot.store, alice)
     prompt = last(await alice.slash(channel, "mydata delete"))
 
@@ -245,7 +245,7 @@ async def old_result(database_url) -> None:
 async def test_expired_results_are_purged_on_start_and_every_hour(
     old_result, world, database_url
 ) -> None:
-    env, _, _, alice, _ = world
+    env, alice = world.env, world.alice
     await env.settle()
     assert await env.bot.store.history(42) == []  # purged when the bot started
 

@@ -3,18 +3,14 @@ sharing, triage buttons and reminder DMs (with simulated time)."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
-import simcord
 
-import t2discord.client as client
 from cogs.stretches.embeds import (
     list_message,
     move_message,
@@ -23,66 +19,16 @@ from cogs.stretches.embeds import (
     stretch_view,
 )
 from t2bot.knowledge.model import Knowledge
-from t2bot.settings import Settings
 from t2bot.storage import StoreUnavailable
 from t2bot.stretches.routines import FOCUS_LABELS, RoutineSpec
 from t2discord.stretch_buttons import routine_button, stretch_button
+from tests.cogs.simcord_helpers import World, buttons, labels
 from tests.conftest import STRETCH_KNOWLEDGE
 
-FIXTURE_DIR = STRETCH_KNOWLEDGE
-
-
-@dataclass
-class World:
-    env: simcord.Env
-    bot: Any
-    channel: simcord.ChannelHandle
-    alice: simcord.MemberActor
-    bob: simcord.MemberActor
-    alice_user: simcord.UserHandle
-    kb: Knowledge
-
 
 @pytest.fixture
-def simcord_bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The real bot on a temporary SQLite file and the stretch fixture knowledge.
-
-    Extensions that do not exist yet are left out, so these tests run on their own."""
-    present = tuple(e for e in client.EXTENSIONS if importlib.util.find_spec(e) is not None)
-    monkeypatch.setattr(client, "EXTENSIONS", present)
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'test.sqlite3'}", knowledge_dir=FIXTURE_DIR
-    )
-    return client.build_bot(settings, sync_commands=True)
-
-
-@pytest.fixture
-async def world(simcord_env: simcord.Env) -> World:
-    # The watchdog would answer a tap this cog forgot to answer (hiding the bug) after a real
-    # 2.5 s wait on every tap; without it, an unanswered tap fails these tests.
-    await simcord_env.bot.remove_cog("UnansweredWatchdog")
-    guild = simcord_env.create_guild()
-    channel = guild.create_text_channel("general")
-    alice_user = simcord_env.create_user("alice")
-    alice = guild.add_member(alice_user)
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    bot = simcord_env.bot
-    return World(simcord_env, bot, channel, alice, bob, alice_user, bot.knowledge.current)
-
-
-def buttons(message: Any) -> list[dict[str, Any]]:
-    """Every button of a message (ResponseMessage or discord.Message), flattened."""
-    rows = message.components
-    out = []
-    for row in rows:
-        children = row.get("components", []) if isinstance(row, dict) else row.children
-        for child in children:
-            out.append(child if isinstance(child, dict) else child.to_dict())
-    return out
-
-
-def labels(message: Any) -> list[str]:
-    return [b.get("label", "") for b in buttons(message)]
+def knowledge_source() -> Path:
+    return STRETCH_KNOWLEDGE
 
 
 # --- autocomplete and show ------------------------------------------------------------------

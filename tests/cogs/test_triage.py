@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
 
 import pytest
 
-from bot import build_bot
 from t2bot.triage.ids import FlowId, decode
-from tests.cogs.triage_helpers import (
-    answer_text,
-    button_with,
-    buttons,
-    forged_tap,
-    settings_for,
-    tap,
-)
+from tests.cogs.simcord_helpers import button_with, buttons, forged_tap, tap
+from tests.cogs.simcord_helpers import text_of as answer_text
 from tests.conftest import MINI_KNOWLEDGE
 
 
 @pytest.fixture
-def knowledge_dir(tmp_path):
-    folder = tmp_path / "knowledge"
-    shutil.copytree(MINI_KNOWLEDGE, folder)
-    return folder
+def knowledge_source() -> Path:
+    return MINI_KNOWLEDGE
 
 
 @pytest.fixture
-def simcord_bot(tmp_path, knowledge_dir):
-    return build_bot(settings_for(tmp_path, knowledge_dir), sync_commands=True)
-
-
-@pytest.fixture
-def world(simcord_env):
-    guild = simcord_env.create_guild()
-    channel = guild.create_text_channel("general")
-    alice = guild.add_member(simcord_env.create_user("alice"))
-    bob = guild.add_member(simcord_env.create_user("bob"))
-    return simcord_env, channel, alice, bob
+def watchdog() -> bool:
+    """On: an id that is not on the message is answered by the watchdog alone."""
+    return True
 
 
 async def start(member, channel):

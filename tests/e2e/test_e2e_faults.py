@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -179,10 +178,10 @@ def test_sigterm_while_a_tap_is_being_answered(
     network): a graceful stop lets that answer finish instead of cutting it off."""
     screen = _second_screen(fake, member, kb)
     node = kb.node(kb.node(kb.start).next)
-    fake.delay_next("POST", r"/callback$", 1.5)
+    held = fake.delay_next("POST", r"/callback$", 1.5)
     mark = bot.mark()
     tapped = fake.tap(member, screen, screen.button(node.none_label)["custom_id"])
-    time.sleep(0.7)
+    fake.wait_hit(held)  # the bot's answer is on its way, held by the slow network
     code = bot.stop()
     log = plain(bot.log_since(mark))
     bot.start()

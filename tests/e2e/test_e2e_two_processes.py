@@ -24,7 +24,7 @@ from t2bot.storage.database import normalize_url
 from t2bot.storage.models import ReminderRow
 from tests.e2e.fake_discord import BotProcess, FakeDiscord
 from tests.e2e.fake_discord.flows import plan_to_result, start, tap, tap_through
-from tests.e2e.fake_discord.harness import copy_knowledge, require_bot
+from tests.e2e.fake_discord.harness import copy_knowledge
 from tests.postgres import postgres_url, reset_database
 
 #: Taps of the /backpain path sent to process A; the rest go to process B.
@@ -53,7 +53,6 @@ def fake() -> Iterator[FakeDiscord]:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require_bot()
     path = tmp_path_factory.mktemp("two-processes")
     copy_knowledge(path / "knowledge")
     return path

@@ -86,6 +86,9 @@ class GatewayEvent:
 class GatewayMixin:
     """Gateway side of ``FakeDiscord``: HELLO, IDENTIFY, heartbeats, RESUME, dispatches."""
 
+    #: RESUME waits for this (see ``resumes_held``); set on the fake's loop.
+    _resume_gate: asyncio.Event
+
     def wait_ready(
         self, after: int = 0, timeout: float = 30.0, alive: Callable[[], bool] | None = None
     ) -> None:
@@ -98,6 +101,21 @@ class GatewayMixin:
 
     def wait_resumed(self, after: int, timeout: float = 20.0) -> None:
         self._wait(lambda: self.resumes() > after, timeout, "the bot to RESUME")
+
+    @contextlib.contextmanager
+    def resumes_held(self) -> Iterator[None]:
+        """Hold every RESUME the bot sends in this block until it ends, so what a test does
+        while the bot is away is surely missed (and replayed), however fast it reconnects."""
+        held = self._run(self._hold_resumes())
+        try:
+            yield
+        finally:
+            assert self._loop is not None
+            self._loop.call_soon_threadsafe(held.set)
+
+    async def _hold_resumes(self) -> asyncio.Event:
+        self._resume_gate.clear()
+        return self._resume_gate
 
     def gateway_events(self, kind: str | None = None) -> list[GatewayEvent]:
         with self._cond:
@@ -260,6 +278,7 @@ class GatewayMixin:
         if data.get("token") != self.token:
             await conn.ws.close(code=CLOSE_AUTH_FAILED, message=b"Authentication failed.")
             return
+        await self._resume_gate.wait()
         replaced = session is not self.current and not self.multi_session
         if session is None or self.refuse_resume or replaced:
             self.refuse_resume = False

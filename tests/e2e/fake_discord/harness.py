@@ -1,4 +1,4 @@
-"""Helpers for tests that run the real bot: missing cogs, a bot with its own data, plain logs."""
+"""Helpers for tests that run the real bot: a bot with its own data, plain logs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.e2e.fake_discord.process import ROOT, BotProcess
 from tests.e2e.fake_discord.server import FakeDiscord
@@ -22,21 +20,6 @@ def serve_fake() -> Iterator[FakeDiscord]:
     server.stop()
 
 
-def missing_cogs() -> list[str]:
-    """Extensions bot.py loads whose module file does not exist yet."""
-    source = ROOT / "cogs" / "client.py"
-    text = source.read_text() if source.exists() else (ROOT / "bot.py").read_text()
-    block = re.search(r"EXTENSIONS\s*=\s*\((.*?)\)", text, re.S)
-    names = re.findall(r"\"([\w.]+)\"", block[1]) if block else []
-    return [n for n in names if not (ROOT / (n.replace(".", "/") + ".py")).exists()]
-
-
-def require_bot() -> None:
-    missing = missing_cogs()
-    if missing:
-        pytest.skip(f"bot.py cannot start yet: module(s) {', '.join(missing)} not written")
-
-
 def plain(text: str) -> str:
     return ANSI.sub("", text)
 
@@ -48,6 +31,5 @@ def copy_knowledge(target: Path) -> Path:
 
 def fresh_bot(fake: FakeDiscord, workdir: Path, **env: str) -> BotProcess:
     """A bot process of its own (own database, own copy of the knowledge)."""
-    require_bot()
     knowledge = copy_knowledge(workdir / "knowledge")
     return BotProcess(fake, workdir, env={"KNOWLEDGE_DIR": str(knowledge), **env})

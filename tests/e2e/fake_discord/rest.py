@@ -89,6 +89,10 @@ class RestMixin:
             self.faults.append(fault)
         return fault
 
+    def wait_hit(self, fault: Fault, timeout: float = 20.0) -> None:
+        """Wait until a request has run into ``fault`` (for a delay: it is being held now)."""
+        self._wait(lambda: fault.hits > 0, timeout, f"a request to meet fault {fault.name!r}")
+
     def recorded(
         self, method: str | None = None, pattern: str | None = None, since: int = 0
     ) -> list[Call]:
@@ -161,6 +165,7 @@ class RestMixin:
                 matches = fault.method == method and fault.pattern.search(path)
                 if matches and fault.hits < fault.times:
                     fault.hits += 1
+                    self._cond.notify_all()
                     return fault
         return None
 

@@ -72,6 +72,8 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
         self.ready_count = 0
         self.faults: list[Fault] = []
         self.refuse_resume = False
+        self._resume_gate = asyncio.Event()
+        self._resume_gate.set()
         self.ack_heartbeats = True
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
