@@ -166,22 +166,30 @@ class Database:
         thread: list[int] = []  # the worker thread's id, once the call started
         abandoned: list[bool] = []  # the caller gave up before the call started
 
+        running: list[bool] = []  # non-empty while ``function`` runs in its thread
+
         def job() -> T:
             with state:
                 if abandoned:
                     raise _Abandoned
                 thread.append(threading.get_ident())
+                running.append(True)
             try:
                 return function(*args)
             finally:
+                with state:
+                    running.clear()  # from here on, the thread may serve another call
                 self._owned.pop(thread[0], None)
                 self._finished(kind)
 
-        def give_up() -> None:
+        def give_up(*, interrupt: bool) -> None:
             with state:
-                if thread:  # running: stop it where it waits
-                    self._interrupt(thread)
-                else:
+                if running:
+                    # Only this call's own time limit stops it where it waits; a caller that
+                    # merely stopped waiting (asyncio.wait_for) lets it finish in the background.
+                    if interrupt:
+                        self._interrupt(thread)
+                elif not thread:
                     abandoned.append(True)
                     self._finished(kind)
 
@@ -201,7 +209,7 @@ class Database:
         try:
             result = await future
         except asyncio.CancelledError:
-            give_up()
+            give_up(interrupt=bool(expired))
             if not expired:
                 raise
             timed_out = StoreUnavailable(f"the database did not answer within {limit:g} s")

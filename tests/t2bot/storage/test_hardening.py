@@ -360,3 +360,42 @@ async def test_an_occurrence_started_by_one_worker_is_never_sent_by_another(stor
     (next_week,) = await store.claim_due_reminders(NOW + timedelta(days=7), worker="w2")
     assert not next_week.in_doubt
     assert await store.reminder_sending(reminder.id, worker="w2", now_utc=NOW + timedelta(days=7))
+
+
+async def test_a_caller_that_stops_waiting_does_not_interrupt_the_call(tmp_path: Path) -> None:
+    """A read given up by its caller (the first screen waits only briefly for the server's
+    settings) finishes in the background instead of being interrupted (on PostgreSQL that
+    would throw its connection away), and the worker threads keep serving calls."""
+    import sqlalchemy as sa
+
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    await store.start()
+    started, finished = threading.Event(), threading.Event()
+    outcome: list[object] = []
+    count = sa.text(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) "
+        "SELECT count(*) FROM n"
+    )
+
+    def slow(session) -> int:
+        started.set()
+        try:
+            outcome.append(session.execute(count).scalar_one())
+        except Exception as exc:
+            outcome.append(exc)
+        finally:
+            finished.set()
+        return 1
+
+    try:
+        waiting = asyncio.create_task(store.db.read(slow))
+        await asyncio.to_thread(started.wait, 30)
+        waiting.cancel()  # the caller gives up, as asyncio.wait_for does
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+        assert await asyncio.to_thread(finished.wait, 60)
+        assert outcome == [3000000], outcome
+        for _ in range(20):  # every reader thread, including the one that ran ``slow``
+            assert (await store.guild_settings(42)).emergency_number is None
+    finally:
+        await store.close()
