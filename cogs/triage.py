@@ -193,6 +193,10 @@ class Triage(commands.Cog):
                 contributor_ids=[r.contributor.id for r in outcome.contributors],
                 tip_ids=[tip.id for tip in outcome.tips],
                 knowledge_version=kb.version,
+                # One row per result message, however often Save is tapped on it.
+                idempotency_key=(
+                    str(interaction.message.id) if interaction.message is not None else None
+                ),
             )
         except StoreUnavailable:
             await refuse(

@@ -91,6 +91,15 @@ class StretchReminders(commands.Cog):
                 )
             return 0
         self._focus_without_moves.discard(focus)
+        if reminder.in_doubt:
+            # A worker began sending this occurrence and never confirmed it (a crash, or the
+            # database failed after the DM): it may have arrived, so skip to the next one.
+            await store.reminder_sent(reminder.id, next_due)
+            log.info("a reminder occurrence may already have been sent; not sent again")
+            return 0
+        if not await store.reminder_sending(reminder.id, worker=self.worker, now_utc=now):
+            log.info("a reminder's claim ran out before sending; another round takes it")
+            return 0
         owner = int(reminder.user_id)
         view = reminder_view(spec.encode(), routine.minutes, owner)
         try:
@@ -107,7 +116,9 @@ class StretchReminders(commands.Cog):
             log.info("a reminder's member no longer exists; it will not be retried")
             return 0
         except discord.HTTPException as exc:
-            log.warning("a reminder DM failed (HTTP %s); retried after its lease", exc.status)
+            # At most once: its send was recorded, so this occurrence is skipped, not retried.
+            await store.reminder_sent(reminder.id, next_due)
+            log.warning("a reminder DM failed (HTTP %s); skipped until the next one", exc.status)
             return 0
         await store.reminder_sent(reminder.id, next_due)
         return 1

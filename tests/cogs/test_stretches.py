@@ -674,3 +674,32 @@ def test_every_card_fits_discord(any_kb: Knowledge) -> None:
             message = move_message(routine, index, spec.encode(), 2**64 - 1)
             _within_limits(message["embed"])
             _components_ok(message["view"])
+
+
+async def test_a_reminder_whose_send_was_started_is_never_sent_twice(world: World) -> None:
+    """Issue 15 item 8: a worker recorded its intent to send, then crashed (or the database
+    failed after the DM) and its lease ran out: the next round must not DM that occurrence
+    again, only schedule the next one."""
+    store = world.bot.store
+    now = world.env.now()
+    await store.set_reminder(
+        user_id=world.alice.id,
+        guild_id=None,
+        focus="hips",
+        minutes=5,
+        local_time=now.strftime("%H:%M"),
+        days=list(range(7)),
+        timezone="Europe/London",
+        next_due_utc=now - timedelta(minutes=1),
+    )
+    crashed = await store.claim_due_reminders(now, worker="crashed-worker", lease_seconds=60)
+    assert len(crashed) == 1
+    assert await store.reminder_sending(crashed[0].id, worker="crashed-worker", now_utc=now)
+    # ... the DM went out, then the worker died before reminder_sent.
+    cog = world.bot.get_cog("StretchReminders")
+    later = now + timedelta(minutes=5)  # the crashed worker's lease is over
+    assert await cog.send_due_reminders(later) == 0
+    assert dms(world) == []
+    (reminder,) = await store.reminders_for(world.alice.id)
+    assert reminder.next_due_utc > later, "the next occurrence is scheduled"
+    assert reminder.enabled and not reminder.in_doubt
