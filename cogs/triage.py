@@ -23,7 +23,7 @@ from t2bot.triage.cards import answer_label, flag_label, go_label, outcome_card,
 from t2bot.triage.engine import FlowError, FlowState, Outcome, Result, Step
 from t2bot.triage.ids import BadFlowId, FlowId
 from t2discord.client import T2Bot
-from t2discord.command_tree import tap_allowed
+from t2discord.command_tree import owner_tap_allowed
 from t2discord.stretch_buttons import routine_button, stretch_button
 from t2discord.ui_kit import (
     COLOUR_BY_URGENCY,
@@ -71,12 +71,8 @@ class FlowButton(
         return cls(discord.ui.Button(custom_id=match.group(0), label="?"), fid)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not await tap_allowed(interaction):
-            return False
-        if self.fid is not None and self.fid.member_id != interaction.user.id:
-            await refuse(interaction, NOT_YOURS)
-            return False
-        return True
+        owner = None if self.fid is None else self.fid.member_id
+        return await owner_tap_allowed(interaction, owner, NOT_YOURS)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         fid = self.fid

@@ -111,3 +111,16 @@ async def tap_allowed(interaction: discord.Interaction) -> bool:
         )
         return False
     return True
+
+
+async def owner_tap_allowed(
+    interaction: discord.Interaction, owner_id: int | None, not_yours: str
+) -> bool:
+    """:func:`tap_allowed`, then: only ``owner_id`` (if the button has one) may tap it; anyone
+    else gets ``not_yours`` privately."""
+    if not await tap_allowed(interaction):
+        return False
+    if owner_id is not None and owner_id != interaction.user.id:
+        await refuse(interaction, not_yours)
+        return False
+    return True

@@ -50,7 +50,7 @@ from t2bot.stretches.ids import (
 )
 from t2bot.stretches.routines import Routine, RoutineError, RoutineSpec, StaleRoutine
 from t2discord.client import T2Bot
-from t2discord.command_tree import tap_allowed
+from t2discord.command_tree import owner_tap_allowed
 from t2discord.ui_kit import mark_done, refuse, reply, run_safely, update
 
 Handler = Callable[[Stretches, discord.Interaction, Any], Awaitable[None]]
@@ -78,13 +78,8 @@ class StretchButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], 
         return cls(discord.ui.Button(custom_id=custom_id, label="?"), sid)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not await tap_allowed(interaction):
-            return False
         owner = None if self.sid is None else owner_of(self.sid)
-        if owner is not None and owner != interaction.user.id:
-            await refuse(interaction, NOT_YOURS)
-            return False
-        return True
+        return await owner_tap_allowed(interaction, owner, NOT_YOURS)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         sid = self.sid

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cogs.simcord_helpers import World, button_with, forged_tap, text_of
+from tests.cogs.simcord_helpers import World, tap, text_of
 from tests.conftest import MINI_KNOWLEDGE
 
 
@@ -22,11 +22,17 @@ def watchdog() -> bool:
     return True
 
 
-async def test_the_watchdog_answers_after_virtual_time_only(world: World) -> None:
+async def test_the_watchdog_answers_after_virtual_time_only(world: World, monkeypatch) -> None:
     first = await world.alice.slash(world.channel, "backpain")
-    custom_id = button_with(first.response, "None of these")["custom_id"]
-    # An id that is not on the message: discord.py drops the tap, only the watchdog answers.
-    result = await forged_tap(world.alice, first.response, custom_id[:-1] + "9")
+    triage = world.bot.get_cog("Triage")
+
+    async def forgets_to_answer(interaction, fid) -> None:
+        return None
+
+    # A handler that forgets to answer: only the watchdog's 2.5 s timer answers the tap (ids
+    # that are not on the message are answered at once, see test_buttons.py).
+    monkeypatch.setattr(triage, "on_tap", forgets_to_answer)
+    result = await tap(world.alice, first.response, "None of these")
     assert not result.acknowledged
     await asyncio.sleep(3)  # longer than the watchdog's 2.5 s, on the wall clock
     assert not result.acknowledged, "a bot timer fired on the wall clock"
