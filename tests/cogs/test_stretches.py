@@ -703,3 +703,27 @@ async def test_a_reminder_whose_send_was_started_is_never_sent_twice(world: Worl
     (reminder,) = await store.reminders_for(world.alice.id)
     assert reminder.next_due_utc > later, "the next occurrence is scheduled"
     assert reminder.enabled and not reminder.in_doubt
+
+
+async def test_five_hundred_reminders_due_at_once_go_out_in_one_round(world: World) -> None:
+    """Issue 15 item 14: a round claims until nothing is due and sends concurrently (with a
+    bound), so 500 reminders due at 07:00 are not spread over ten minutes of 50 each."""
+    store = world.bot.store
+    now = world.env.now()
+    members = [world.env.create_user(f"early_{i}") for i in range(500)]
+    for member in members:
+        await store.set_reminder(
+            user_id=member.id,
+            guild_id=None,
+            focus="hips",
+            minutes=5,
+            local_time=now.strftime("%H:%M"),
+            days=list(range(7)),
+            timezone="Europe/London",
+            next_due_utc=now - timedelta(minutes=1),
+        )
+    cog = world.bot.get_cog("StretchReminders")
+    cog.reminder_loop.cancel()  # this test runs the round itself
+    assert await cog.send_due_reminders(now) == 500
+    still_due = await store.claim_due_reminders(now + timedelta(minutes=10), worker="check")
+    assert still_due == [], "every reminder was sent and scheduled for tomorrow"
