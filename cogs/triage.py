@@ -22,7 +22,7 @@ from t2bot.triage.actions import Action, Verb
 from t2bot.triage.cards import answer_label, flag_label, go_label, outcome_card, step_card
 from t2bot.triage.engine import FlowError, FlowState, Outcome, Result, Step
 from t2bot.triage.ids import BadFlowId, FlowId
-from t2discord.client import T2Bot
+from t2discord.client import T2Bot, feature_cog
 from t2discord.command_tree import owner_tap_allowed
 from t2discord.stretch_buttons import routine_button, stretch_button
 from t2discord.ui_kit import (
@@ -76,12 +76,11 @@ class FlowButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         fid = self.fid
-        bot = interaction.client
-        cog = bot.get_cog("Triage") if isinstance(bot, T2Bot) else None
+        cog = feature_cog(interaction, Triage)
         if fid is None:
             await refuse(interaction, INVALID)
             return
-        if not isinstance(cog, Triage):
+        if cog is None:
             await refuse(interaction, "The back check is not available right now.")
             return
         await run_safely(interaction, lambda i: cog.on_tap(i, fid), "flow")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import pkgutil
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord.ext import commands
@@ -114,3 +114,14 @@ def build_bot(settings: Settings, *, sync_commands: bool = False) -> T2Bot:
     knowledge = KnowledgeHolder.load(settings.knowledge_dir)
     store = Store(settings.database_url, retention_days=settings.retention_days)
     return T2Bot(settings, knowledge, store, sync_commands=sync_commands)
+
+
+CogT = TypeVar("CogT", bound=commands.Cog)
+
+
+def feature_cog(interaction: discord.Interaction, cog_type: type[CogT]) -> CogT | None:
+    """The loaded cog of ``cog_type`` that a button hands its tap to, or None (its extension
+    is not loaded, or the client is not a ``T2Bot``)."""
+    bot = interaction.client
+    cog = bot.get_cog(cog_type.__cog_name__) if isinstance(bot, T2Bot) else None
+    return cog if isinstance(cog, cog_type) else None

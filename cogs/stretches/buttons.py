@@ -49,7 +49,7 @@ from t2bot.stretches.ids import (
     owner_of,
 )
 from t2bot.stretches.routines import Routine, RoutineError, RoutineSpec, StaleRoutine
-from t2discord.client import T2Bot
+from t2discord.client import feature_cog
 from t2discord.command_tree import owner_tap_allowed
 from t2discord.ui_kit import mark_done, refuse, reply, run_safely, update
 
@@ -83,12 +83,11 @@ class StretchButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], 
 
     async def callback(self, interaction: discord.Interaction) -> None:
         sid = self.sid
-        bot = interaction.client
-        cog = bot.get_cog("Stretches") if isinstance(bot, T2Bot) else None
+        cog = feature_cog(interaction, Stretches)
         if sid is None:
             await refuse(interaction, INVALID)
             return
-        if not isinstance(cog, Stretches):
+        if cog is None:
             await refuse(interaction, "Stretches are not available right now.")
             return
         handler = HANDLERS[type(sid)]

@@ -4,7 +4,7 @@ sharing, triage buttons and reminder DMs (with simulated time)."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -676,14 +676,10 @@ def test_every_card_fits_discord(any_kb: Knowledge) -> None:
             _components_ok(message["view"])
 
 
-async def test_a_reminder_whose_send_was_started_is_never_sent_twice(world: World) -> None:
-    """Issue 15 item 8: a worker recorded its intent to send, then crashed (or the database
-    failed after the DM) and its lease ran out: the next round must not DM that occurrence
-    again, only schedule the next one."""
-    store = world.bot.store
-    now = world.env.now()
+async def _set_due_reminder(store: Any, user_id: int, now: datetime) -> None:
+    """A daily 5-minute hips reminder for ``user_id``, due a minute before ``now``."""
     await store.set_reminder(
-        user_id=world.alice.id,
+        user_id=user_id,
         guild_id=None,
         focus="hips",
         minutes=5,
@@ -692,6 +688,15 @@ async def test_a_reminder_whose_send_was_started_is_never_sent_twice(world: Worl
         timezone="Europe/London",
         next_due_utc=now - timedelta(minutes=1),
     )
+
+
+async def test_a_reminder_whose_send_was_started_is_never_sent_twice(world: World) -> None:
+    """Issue 15 item 8: a worker recorded its intent to send, then crashed (or the database
+    failed after the DM) and its lease ran out: the next round must not DM that occurrence
+    again, only schedule the next one."""
+    store = world.bot.store
+    now = world.env.now()
+    await _set_due_reminder(store, world.alice.id, now)
     crashed = await store.claim_due_reminders(now, worker="crashed-worker", lease_seconds=60)
     assert len(crashed) == 1
     assert await store.reminder_sending(crashed[0].id, worker="crashed-worker", now_utc=now)
@@ -712,16 +717,7 @@ async def test_five_hundred_reminders_due_at_once_go_out_in_one_round(world: Wor
     now = world.env.now()
     members = [world.env.create_user(f"early_{i}") for i in range(500)]
     for member in members:
-        await store.set_reminder(
-            user_id=member.id,
-            guild_id=None,
-            focus="hips",
-            minutes=5,
-            local_time=now.strftime("%H:%M"),
-            days=list(range(7)),
-            timezone="Europe/London",
-            next_due_utc=now - timedelta(minutes=1),
-        )
+        await _set_due_reminder(store, member.id, now)
     cog = world.bot.get_cog("StretchReminders")
     cog.reminder_loop.cancel()  # this test runs the round itself
     assert await cog.send_due_reminders(now) == 500
