@@ -399,3 +399,32 @@ async def test_a_caller_that_stops_waiting_does_not_interrupt_the_call(tmp_path:
             assert (await store.guild_settings(42)).emergency_number is None
     finally:
         await store.close()
+
+
+async def test_a_virtual_clock_jump_does_not_fire_the_time_limit(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """simcord's advance_time replaces ``time.monotonic``; an hour jumped while a call works
+    must not end it as "did not answer within 15 s" (the limit is real time)."""
+    import time as time_module
+
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}", call_timeout=15.0)
+    await store.start()
+    started, jumped = threading.Event(), threading.Event()
+    real_monotonic = time_module.monotonic
+
+    def slow(_session) -> int:
+        started.set()
+        assert jumped.wait(30)
+        time_module.sleep(3 * 0.25)  # a few watchdog ticks see the jumped clock
+        return 1
+
+    try:
+        working = asyncio.create_task(store.db.read(slow))
+        await asyncio.to_thread(started.wait, 30)
+        monkeypatch.setattr(time_module, "monotonic", lambda: real_monotonic() + 3600)
+        jumped.set()
+        assert await working == 1
+    finally:
+        monkeypatch.setattr(time_module, "monotonic", real_monotonic)
+        await store.close()
