@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.knowledge:
         settings = replace(settings, knowledge_dir=args.knowledge)
 
+    if (args.check_knowledge or args.console) and not knowledge_found(settings, args):
+        return EXIT_USAGE
     if args.check_knowledge:
         return check_knowledge(settings.knowledge_dir)
     if args.console:
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         token = settings.require_token()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if not knowledge_found(settings, args):
         return EXIT_USAGE
     from t2bot.storage import StoreConfigError, StoreUnavailable, backup
 
@@ -162,6 +166,20 @@ def main(argv: list[str] | None = None) -> int:
         if lock is not None:
             lock.close()
     return 0
+
+
+def knowledge_found(settings: Settings, args: argparse.Namespace) -> bool:
+    """Whether the knowledge folder exists; if not, say which setting and how to fix it."""
+    if settings.knowledge_dir.is_dir():
+        return True
+    where = "--knowledge" if args.knowledge else "KNOWLEDGE_DIR"
+    print(
+        f"Configuration problem: {where} {settings.knowledge_dir} is not a folder (working "
+        f"directory: {Path.cwd()}). Start the bot in its folder (systemd: WorkingDirectory=) "
+        "or set KNOWLEDGE_DIR to the knowledge/ folder.",
+        file=sys.stderr,
+    )
+    return False
 
 
 def log_formatter(stream: TextIO) -> logging.Formatter | None:

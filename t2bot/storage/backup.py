@@ -98,12 +98,14 @@ def restore(database_url: str, source: Path) -> Path:
     """Replace the database with the backup ``source``, if no bot is using it."""
     target = database_file(database_url)
     if not source.is_file():
-        raise BackupError(f"{source} does not exist.")
+        raise BackupError(f"{source} does not exist; nothing was changed.")
     try:
         with _connect(source, read_only=True) as src:
             _check_copy(src, source)
     except sqlite3.Error:
         raise BackupError(f"{source} is not a SQLite database; nothing was changed.") from None
+    except BackupError as exc:
+        raise BackupError(f"{exc}; nothing was changed.") from None
     prepare_sqlite_file(target)
     with target.open("rb") as handle:
         try:
