@@ -112,6 +112,18 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.dev_guild is not None:
         settings = replace(settings, dev_guild_id=args.dev_guild)
+    if (
+        args.sync
+        and args.clear_dev_guild is not None
+        and (args.clear_dev_guild == settings.dev_guild_id)
+    ):
+        print(
+            f"Configuration problem: DEV_GUILD_ID is {settings.dev_guild_id}, so --sync would "
+            "publish to the server being cleared. To go live, empty DEV_GUILD_ID in .env and "
+            "run --sync --clear-dev-guild again.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     publishing = args.sync or args.clear_dev_guild is not None
     try:
         bot = build_bot(settings)
@@ -246,6 +258,11 @@ async def publish_commands(bot: T2Bot, token: str, *, sync: bool, clear_guild: i
                 else "globally (Discord may take a few minutes to show them everywhere)"
             )
             print(f"Published {count} slash commands {where}.")
+            if not bot.settings.dev_guild_id and clear_guild is None:
+                print(
+                    "If they were published to a test server before (--dev-guild or "
+                    "DEV_GUILD_ID), remove those copies: --clear-dev-guild SERVER_ID."
+                )
         if clear_guild is not None:
             guild = discord.Object(id=clear_guild)
             bot.tree.clear_commands(guild=guild)

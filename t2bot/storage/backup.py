@@ -13,6 +13,7 @@ import fcntl
 import os
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import IO
 
@@ -83,7 +84,7 @@ def backup(database_url: str, target: Path) -> int:
     except OSError as exc:
         raise BackupError(f"cannot create {target}: {exc.strerror}.") from None
     try:
-        with _connect(source, read_only=True) as src, _connect(target) as dst:
+        with closing(_connect(source, read_only=True)) as src, closing(_connect(target)) as dst:
             src.backup(dst)
             pages = int(dst.execute("PRAGMA page_count").fetchone()[0])
             _check_copy(dst, target)
@@ -100,7 +101,7 @@ def restore(database_url: str, source: Path) -> Path:
     if not source.is_file():
         raise BackupError(f"{source} does not exist; nothing was changed.")
     try:
-        with _connect(source, read_only=True) as src:
+        with closing(_connect(source, read_only=True)) as src:
             _check_copy(src, source)
     except sqlite3.Error:
         raise BackupError(f"{source} is not a SQLite database; nothing was changed.") from None
@@ -116,7 +117,12 @@ def restore(database_url: str, source: Path) -> Path:
                 "then restore. Nothing was changed."
             ) from None
         try:
-            with _connect(source, read_only=True) as src, _connect(target, timeout=0) as dst:
+            # Closed before the lock's file is: closing any descriptor of the file drops
+            # the process's POSIX locks on it, SQLite's included.
+            with (
+                closing(_connect(source, read_only=True)) as src,
+                closing(_connect(target, timeout=0)) as dst,
+            ):
                 src.backup(dst)
         except sqlite3.OperationalError:
             raise BackupError(

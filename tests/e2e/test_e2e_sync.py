@@ -137,3 +137,14 @@ def test_backup_while_running_and_restore_only_when_stopped(
     assert restored.returncode == 0, restored.stderr
     assert process.start().alive(), "the bot starts on the restored database"
     assert process.stop() == 0
+
+
+def test_clearing_the_server_dev_guild_id_still_points_at_is_refused(
+    own: FakeDiscord, tmp_path: Path
+) -> None:
+    guild = str(own.guild_id)
+    process = fresh_bot(own, tmp_path, DEV_GUILD_ID=guild)
+    done = process.publish("--clear-dev-guild", guild, check=False)
+    assert done.returncode == 2
+    assert "empty DEV_GUILD_ID" in done.stderr
+    assert own.recorded() == []
