@@ -346,3 +346,14 @@ def test_no_password_or_token_in_any_output(tmp_path: Path, path: str) -> None:
         assert PASSWORD not in output, f"{name}: {output}"
         assert TOKEN not in output and "Gsecret-token" not in output, f"{name}: {output}"
         assert "Traceback" not in output, f"{name}: {output}"
+
+
+@pytest.mark.parametrize("action", [["upgrade"], ["current"], ["purge"]])
+def test_the_storage_command_without_the_driver_says_how_to_install_it(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], action: list[str]
+) -> None:
+    env.setitem(sys.modules, "psycopg", None)
+    env.setenv("DATABASE_URL", f"postgresql://t2bot:{PASSWORD}@127.0.0.1:5432/t2bot")
+    assert storage_cli.main(action) == 2
+    err = capsys.readouterr().err
+    assert "--extra postgres" in err and PASSWORD not in err and "Traceback" not in err
