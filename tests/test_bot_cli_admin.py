@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 import bot
-from t2bot.settings import Settings, SettingsError
-from t2bot.storage import Store, StoreConfigError, backup
+from t2bot.settings import RETENTION_DAYS_RANGE, Settings, SettingsError
+from t2bot.storage import Store, StoreConfigError, backup, checks
 from t2bot.storage import __main__ as storage_cli
 from tests.conftest import ROOT
 
@@ -104,6 +104,8 @@ def test_good_settings_are_read() -> None:
     assert settings.log_level == "DEBUG"
     with pytest.raises(SettingsError, match="from 1 to 3650"):
         Settings.from_env({"RETENTION_DAYS": "3651"})
+    # The start refuses exactly what the store would (settings.py does not import the store).
+    assert RETENTION_DAYS_RANGE == checks.RETENTION_RANGE
 
 
 def test_a_missing_knowledge_folder_is_a_configuration_problem(
