@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_EMERGENCY_NUMBER = "112 (Europe), 911 (US/Canada) or 999 (UK)"
 MAX_EMERGENCY_NUMBER = 100
+#: Digits in one phone number: emergency short codes have 2 or more, E.164 numbers at most 15.
+PHONE_DIGITS = (2, 15)
 EMERGENCY_NUMBER_RULE = (
     "digits, spaces and + - ( ) / , with words only in brackets or as 'or'/'and' between "
-    f"numbers, for example '{DEFAULT_EMERGENCY_NUMBER}'; at most {MAX_EMERGENCY_NUMBER} characters"
+    f"numbers, {PHONE_DIGITS[0]} to {PHONE_DIGITS[1]} digits in each number and '+' only at "
+    f"its start, for example '{DEFAULT_EMERGENCY_NUMBER}'; at most {MAX_EMERGENCY_NUMBER} "
+    "characters"
 )
+#: One phone number: digits, optionally grouped by single spaces or hyphens ("0800 555-123").
+_ONE_NUMBER = re.compile(r"\d+(?:[ -]\d+)*")
+#: Limits of the settings checked at start (README table and .env.example say the same).
+RETENTION_DAYS_RANGE = (1, 3650)
+#: Discord ids (snowflakes) are positive 64-bit numbers.
+_SNOWFLAKE = re.compile(r"[1-9][0-9]{0,19}")
 #: Words that may stand between numbers outside brackets ("112 or 999", "112 oder 110").
 _JOINING_WORDS = frozenset(
     {"or", "and", "oder", "und", "ou", "et", "o", "y", "e", "of", "en", "eller", "og", "lub"}
@@ -50,7 +61,27 @@ def check_emergency_number(text: str) -> str:
         raise ValueError("the emergency number has a '(' without ')'")
     if not any("0" <= ch <= "9" for ch in number):
         raise ValueError("the emergency number needs at least one digit")
+    _check_phone_shape(number)
     return number
+
+
+def _check_phone_shape(number: str) -> None:
+    """Each number has a plausible count of digits; '+' only starts a number."""
+    for found in _ONE_NUMBER.finditer(number):
+        digits = sum(ch.isdigit() for ch in found.group())
+        low, high = PHONE_DIGITS
+        if not low <= digits <= high:
+            raise ValueError(
+                f"'{found.group()}' in the emergency number has {digits} digit(s); a phone "
+                f"number has {low} to {high}"
+            )
+    for at, ch in enumerate(number):
+        if ch == "+" and not (
+            at + 1 < len(number)
+            and number[at + 1].isdigit()
+            and (at == 0 or not number[at - 1].isdigit())
+        ):
+            raise ValueError("the emergency number has a '+' that does not start a number")
 
 
 def _words(number: str) -> list[str]:
@@ -103,36 +134,16 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read and check every setting; ``SettingsError`` names the first bad one and the fix."""
         env = dict(os.environ if env is None else env)
-        token = env.get("DISCORD_TOKEN", "").strip() or None
-        try:
-            dev_guild = int(env["DEV_GUILD_ID"]) if env.get("DEV_GUILD_ID", "").strip() else None
-        except ValueError:
-            raise SettingsError("DEV_GUILD_ID must be a server id (a number).") from None
-        try:
-            retention = int(env.get("RETENTION_DAYS", "180"))
-        except ValueError:
-            raise SettingsError("RETENTION_DAYS must be a whole number of days.") from None
-        if retention < 1:
-            raise SettingsError("RETENTION_DAYS must be at least 1.")
-        number = env.get("EMERGENCY_NUMBER", "").strip() or DEFAULT_EMERGENCY_NUMBER
-        try:
-            number = check_emergency_number(number)
-        except ValueError as exc:
-            raise SettingsError(
-                f"EMERGENCY_NUMBER cannot be used: {exc}. Allowed: {EMERGENCY_NUMBER_RULE}."
-            ) from None
-        level = env.get("LOG_LEVEL", "INFO").strip().upper()
-        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
-            raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
         return cls(
-            discord_token=token,
-            database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
-            emergency_number=number,
-            knowledge_dir=Path(env.get("KNOWLEDGE_DIR", "").strip() or "knowledge"),
-            dev_guild_id=dev_guild,
-            retention_days=retention,
-            log_level=level,
+            discord_token=_token(env),
+            database_url=_database_url(env),
+            emergency_number=_emergency_number(env),
+            knowledge_dir=_knowledge_dir(env),
+            dev_guild_id=_dev_guild_id(env),
+            retention_days=_retention_days(env),
+            log_level=_log_level(env),
         )
 
     def require_token(self) -> str:
@@ -144,3 +155,74 @@ class Settings:
                 "To try the flows without Discord, run: uv run bot.py --console"
             )
         return self.discord_token
+
+
+# One reader per setting: each returns the checked value or raises a one-line SettingsError.
+
+
+def _token(env: dict[str, str]) -> str | None:
+    token = env.get("DISCORD_TOKEN", "").strip() or None
+    if token is not None and (any(ch.isspace() or not ch.isprintable() for ch in token)):
+        # Never repeat the token: it is a password.
+        raise SettingsError(
+            "DISCORD_TOKEN contains spaces or invisible characters: copy the token again from "
+            "the developer portal (Bot > Reset Token), without quotes or 'Bot ' in front."
+        )
+    return token
+
+
+def _database_url(env: dict[str, str]) -> str:
+    url = env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    if not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")):
+        raise SettingsError(
+            "DATABASE_URL must start with sqlite:/// (a file, the default "
+            f"{DEFAULT_DATABASE_URL}) or postgresql:// (user:password@host:5432/dbname)."
+        )
+    return url
+
+
+def _emergency_number(env: dict[str, str]) -> str:
+    number = env.get("EMERGENCY_NUMBER", "").strip() or DEFAULT_EMERGENCY_NUMBER
+    try:
+        return check_emergency_number(number)
+    except ValueError as exc:
+        raise SettingsError(
+            f"EMERGENCY_NUMBER cannot be used: {exc}. Allowed: {EMERGENCY_NUMBER_RULE}."
+        ) from None
+
+
+def _knowledge_dir(env: dict[str, str]) -> Path:
+    return Path(env.get("KNOWLEDGE_DIR", "").strip() or "knowledge")
+
+
+def _dev_guild_id(env: dict[str, str]) -> int | None:
+    raw = env.get("DEV_GUILD_ID", "").strip()
+    if not raw:
+        return None
+    if not _SNOWFLAKE.fullmatch(raw) or int(raw) >= 2**64:
+        raise SettingsError(
+            "DEV_GUILD_ID must be a server id (a number: right-click the server > Copy Server ID, "
+            "with Developer Mode on), or empty."
+        )
+    return int(raw)
+
+
+def _retention_days(env: dict[str, str]) -> int:
+    low, high = RETENTION_DAYS_RANGE
+    raw = env.get("RETENTION_DAYS", "").strip() or "180"
+    try:
+        days = int(raw)
+    except ValueError:
+        raise SettingsError(
+            f"RETENTION_DAYS must be a whole number of days from {low} to {high}."
+        ) from None
+    if not low <= days <= high:
+        raise SettingsError(f"RETENTION_DAYS must be from {low} to {high} days (got {days}).")
+    return days
+
+
+def _log_level(env: dict[str, str]) -> str:
+    level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
+    return level

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from t2bot.knowledge.model import Knowledge
-from t2bot.knowledge.validate import check_semantics
+from t2bot.knowledge.validate import SeeLine, check_semantics
 
 LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches")
 SINGLE_SECTIONS = ("meta", "start")
@@ -285,8 +285,8 @@ def _parse_file(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | N
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(name, _line_of(mark), "", f"not valid YAML: {_yaml_reason(exc)}"))
+        at, reason = _yaml_problem(exc, text)
+        problems.append(Problem(name, at, "", f"not valid YAML: {reason}"))
         return None
     except Exception as exc:  # never a traceback for a broken file: report it like the rest
         problems.append(Problem(name, None, "", f"cannot be read as YAML ({type(exc).__name__})"))
@@ -354,13 +354,71 @@ def _line_of(mark: yaml.Mark | None) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def _yaml_reason(exc: yaml.YAMLError) -> str:
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
+    """The line to look at and PyYAML's problem with a hint naming the likely mistake.
+
+    PyYAML reports where it gave up, which for an unclosed quote can be hundreds of lines
+    later: the quoted text that ran over several lines is where the mistake is."""
+    mark: yaml.Mark | None = getattr(exc, "problem_mark", None)
     problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    context = str(getattr(exc, "context", None) or "")
+    opened = _runaway_quote(text, mark)
+    if "while scanning a quoted scalar" in context or opened is not None:
+        start = getattr(exc, "context_mark", None) if opened is None else opened
+        quote = text[start.index] if start is not None and start.index < len(text) else '"'
+        return _line_of(start), (
+            f"the text in quotes that starts on this line is not closed: add the closing "
+            f"{quote} at the end of the text (inside it, write {quote} as "
+            f"{_ESCAPED_QUOTE.get(quote, quote)})"
+        )
+    line_text = _line_text(text, mark)
+    before = line_text[: mark.column] if mark is not None else ""
     if "\\t" in problem or "\t" in problem:
-        return f"{problem} (indent with spaces, not tabs)"
+        return _line_of(mark), f"{problem} (indent with spaces, not tabs)"
+    if "mapping values are not allowed" in problem and ": " in before.split("#")[0]:
+        return _line_of(mark), (
+            "this line has a second ': ' (colon and space) in a text without quotes, so "
+            'YAML reads it as another key: put the whole text in quotes, e.g. text: "Pace: easy"'
+        )
+    if "expected <block end>" in problem and before.rstrip().endswith(('"', "'")):
+        return _line_of(mark), (
+            "the text goes on after its closing quote: put the whole text inside the quotes, "
+            "e.g. text: 'A \"quoted\" word and more'"
+        )
     if "expected <block end>" in problem or "mapping values are not allowed" in problem:
-        return f"{problem} (check the indentation of this line and the one before it)"
-    return problem
+        return _line_of(mark), (
+            f"{problem} (check the indentation of this line and the one before it)"
+        )
+    return _line_of(mark), problem
+
+
+_ESCAPED_QUOTE = {'"': '\\"', "'": "''"}
+
+
+def _runaway_quote(text: str, mark: yaml.Mark | None) -> yaml.Mark | None:
+    """Where the last quoted text before ``mark`` that spans several lines starts, if any
+    (knowledge files never need a quoted text over several lines; ``>`` blocks do that)."""
+    found: yaml.Mark | None = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if mark is not None and token.start_mark.index >= mark.index:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.start_mark.line != token.end_mark.line
+            ):
+                found = token.start_mark
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _line_text(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    return lines[mark.line] if mark.line < len(lines) else ""
 
 
 def flow_version(knowledge: Knowledge) -> str:
@@ -417,6 +475,9 @@ def load_knowledge(folder: str | Path) -> Knowledge:
         raise KnowledgeError(problems) from None
     for loc, message in check_semantics(knowledge):
         file, line, place = smap.locate(loc)
+        if isinstance(message, SeeLine):
+            other, other_line, _ = smap.locate(message.place)
+            message = message.replace("{where}", f"{other}:{other_line}" if other_line else other)
         problems.append(Problem(file, line, place, message))
     if problems:
         raise KnowledgeError(problems)
@@ -424,6 +485,7 @@ def load_knowledge(folder: str | Path) -> Knowledge:
 
 
 def _pydantic_message(error: ErrorDetails) -> str:
+    """Plain words for what pydantic found (no library wording such as "Input should be")."""
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key (check the spelling; see the comments at the top of the file)"
@@ -431,12 +493,67 @@ def _pydantic_message(error: ErrorDetails) -> str:
         return "required but missing"
     if kind == "string_pattern_mismatch" and error["loc"] and error["loc"][-1] in ("id",):
         return "ids are lowercase letters, digits and _ (at most 32), starting with a letter"
-    message = str(error["msg"])
     if kind == "string_type" and isinstance(error.get("input"), bool | int | float):
         return (
             f"must be text, but YAML read {error['input']!r}: put it in quotes "
             '(for example label: "Yes")'
         )
-    if "input" in error and not isinstance(error["input"], dict | list):
-        message += f" (got {error['input']!r})"
+    ctx = error.get("ctx") or {}
+    plain = _PLAIN.get(kind)
+    if plain is None:
+        message = str(error["msg"])
+    else:
+        try:
+            message = plain.format(**ctx)
+        except (KeyError, IndexError):
+            message = str(error["msg"])
+    if "input" in error:
+        message += f" (it is {_shown_input(error['input'])})"
     return message
+
+
+#: pydantic's error types in the words of the file's comments ({...}: pydantic's context).
+_PLAIN = {
+    "string_type": "must be text",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long: at most {max_length} characters",
+    "string_pattern_mismatch": "is not written the way this key needs (see the file's header)",
+    "list_type": "must be a list: items on lines starting with '- ', or [a, b]",
+    "tuple_type": "must be a list: items on lines starting with '- ', or [a, b]",
+    "set_type": "must be a list: items on lines starting with '- ', or [a, b]",
+    "dict_type": "must be 'key: value' lines (a mapping), or {key: value}",
+    "model_type": "must be 'key: value' lines (a mapping), or {key: value}",
+    "model_attributes_type": "must be 'key: value' lines (a mapping), or {key: value}",
+    "too_short": "needs at least {min_length} item(s)",
+    "too_long": "has too many items: at most {max_length}",
+    "int_type": "must be a whole number, like 3",
+    "int_parsing": "must be a whole number, like 3",
+    "int_from_float": "must be a whole number, like 3",
+    "float_type": "must be a number, like 2.5",
+    "float_parsing": "must be a number, like 2.5",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "literal_error": "must be one of: {expected}",
+    "enum": "must be one of: {expected}",
+    "greater_than": "must be more than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "url_parsing": "must be a web address starting with https://",
+    "url_scheme": "must be a web address starting with https://",
+}
+
+
+def _shown_input(value: Any) -> str:
+    if value == []:
+        return "an empty list, []"
+    if value == {}:
+        return "an empty mapping, {}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "empty"
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."

@@ -6,8 +6,10 @@ Each problem is ``(place, message)`` where place is a path into the merged docum
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, get_args
+
+from rapidfuzz import fuzz, process
 
 from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Node, Stretch, Urgency
 from t2bot.triage.ids import MAX_PATH
@@ -22,6 +24,24 @@ FOCUSES = get_args(get_args(Stretch.model_fields["focus"].annotation)[0])
 MIN_MOVES_PER_FOCUS = 3
 #: Screens in all; far more than a flow needs, and it keeps the graph checks' recursion shallow.
 MAX_SCREENS = 300
+
+
+class SeeLine(str):
+    """A message that names another place: the loader writes that place's ``file:line`` where
+    the message has ``{where}`` (e.g. the first use of a duplicated id)."""
+
+    place: Place
+
+    def __new__(cls, template: str, place: Place) -> SeeLine:
+        message = super().__new__(cls, template)
+        message.place = place
+        return message
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'shoes'?)`` for the closest of ``choices`` to a mistyped id, or ''."""
+    best = process.extractOne(word, list(choices), scorer=fuzz.ratio, score_cutoff=70)
+    return f" (did you mean '{best[0]}'?)" if best else ""
 
 
 def check_semantics(kb: Knowledge) -> list[Problem]:
@@ -70,9 +90,14 @@ def _duplicate_ids(kb: Knowledge) -> Iterator[Problem]:
         seen: dict[str, int] = {}
         for index, item in enumerate(getattr(kb, section)):
             if item.id in seen:
+                first = seen[item.id]
                 yield (
                     (section, index, "id"),
-                    f"id '{item.id}' is already used by item {seen[item.id]}",
+                    SeeLine(
+                        f"id '{item.id}' is already used by the {_ordinal(first + 1)} item of "
+                        f"{section}, at {{where}}: give each item its own id",
+                        (section, first, "id"),
+                    ),
                 )
             seen.setdefault(item.id, index)
     flag_ids: dict[str, str] = {}
@@ -84,6 +109,11 @@ def _duplicate_ids(kb: Knowledge) -> Iterator[Problem]:
                     (f"warning sign id '{flag.id}' is already used in node '{flag_ids[flag.id]}'"),
                 )
             flag_ids.setdefault(flag.id, node.id)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _source_items(kb: Knowledge) -> Iterator[tuple[Place, list[str]]]:
@@ -111,8 +141,8 @@ def _sources(kb: Knowledge) -> Iterator[Problem]:
                 yield (
                     (*place, s_index),
                     (
-                        f"unknown source '{source}': write thread#N or the key of an entry under "
-                        "references"
+                        f"unknown source '{source}'{did_you_mean(source, kb.references)}: write "
+                        "thread#N or the key of an entry under references"
                     ),
                 )
 
@@ -143,7 +173,10 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
     contributor_ids = {c.id for c in kb.contributors}
     tip_ids = {t.id for t in kb.tips}
     if kb.start not in node_ids:
-        yield ("start",), f"start node '{kb.start}' does not exist"
+        yield (
+            ("start",),
+            f"start node '{kb.start}' does not exist{did_you_mean(kb.start, node_ids)}",
+        )
     for n_index, node in enumerate(kb.nodes):
         here = ("nodes", n_index)
         if node.kind == "question":
@@ -163,7 +196,10 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
             if node.next is None:
                 yield (*here, "next"), "say where to go when none of the signs is ticked"
             elif node.next not in node_ids:
-                yield (*here, "next"), f"node '{node.next}' does not exist"
+                yield (
+                    (*here, "next"),
+                    f"node '{node.next}' does not exist{did_you_mean(node.next, node_ids)}",
+                )
         for a_index, answer in enumerate(node.answers):
             place = (*here, "answers", a_index)
             if (answer.next is None) == (answer.end is None):
@@ -172,27 +208,43 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
                     "set exactly one of 'next' (a node id) or 'end' (result or an ending id)",
                 )
             if answer.next is not None and answer.next not in node_ids:
-                yield (*place, "next"), f"node '{answer.next}' does not exist"
+                yield (
+                    (*place, "next"),
+                    f"node '{answer.next}' does not exist{did_you_mean(answer.next, node_ids)}",
+                )
             if answer.end is not None and answer.end != RESULT and answer.end not in ending_ids:
-                yield (*place, "end"), f"'{answer.end}' is neither 'result' nor an ending id"
+                yield (
+                    (*place, "end"),
+                    f"'{answer.end}' is neither 'result' nor an ending id"
+                    f"{did_you_mean(answer.end, ending_ids | {RESULT})}",
+                )
             for contributor_id in answer.weights:
                 if contributor_id not in contributor_ids:
                     yield (
                         (*place, "weights", contributor_id),
-                        (f"contributor '{contributor_id}' does not exist"),
+                        (
+                            f"contributor '{contributor_id}' does not exist"
+                            f"{did_you_mean(contributor_id, contributor_ids)}"
+                        ),
                     )
             if any(points > 0 for points in answer.weights.values()) and not answer.why:
                 yield (*place, "why"), "answers that add points need a 'why' to show the member"
     for c_index, contributor in enumerate(kb.contributors):
         for t_index, tip_id in enumerate(contributor.tips):
             if tip_id not in tip_ids:
-                yield ("contributors", c_index, "tips", t_index), f"tip '{tip_id}' does not exist"
+                yield (
+                    ("contributors", c_index, "tips", t_index),
+                    f"tip '{tip_id}' does not exist{did_you_mean(tip_id, tip_ids)}",
+                )
     for s_index, stretch in enumerate(kb.stretches):
         for a_index, contributor_id in enumerate(stretch.addresses):
             if contributor_id not in contributor_ids:
                 yield (
                     ("stretches", s_index, "addresses", a_index),
-                    (f"contributor '{contributor_id}' does not exist"),
+                    (
+                        f"contributor '{contributor_id}' does not exist"
+                        f"{did_you_mean(contributor_id, contributor_ids)}"
+                    ),
                 )
     used_tips = {tip for c in kb.contributors for tip in c.tips}
     if not any(tip.general for tip in kb.tips):

@@ -55,10 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "purge":
         return asyncio.run(_purge(settings))
 
-    path = sqlite_file(url)
-    if path is not None:
-        prepare_sqlite_file(path)
-    engine = make_engine(url, lock_timeout=10.0)
+    try:
+        path = sqlite_file(url)
+        if path is not None:
+            prepare_sqlite_file(path)
+        engine = make_engine(url, lock_timeout=10.0)
+    except StoreConfigError as exc:
+        print(f"DATABASE_URL cannot be used: {exc}", file=sys.stderr)
+        return 2
     shown = url.render_as_string(hide_password=True)
     try:
         if args.action == "upgrade":
@@ -89,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _purge(settings: Settings) -> int:
-    store = Store(settings.database_url, retention_days=settings.retention_days)
+    try:
+        store = Store(settings.database_url, retention_days=settings.retention_days)
+    except StoreConfigError as exc:
+        print(f"DATABASE_URL cannot be used: {exc}", file=sys.stderr)
+        return 2
     try:
         await store.start()
         removed = await store.purge_expired()

@@ -111,6 +111,7 @@ def make_engine(url: URL, *, lock_timeout: float) -> Engine:
     """An engine that waits at most ``lock_timeout`` seconds for a lock before failing."""
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, lock_timeout)
+    require_psycopg()
     # The pre-ping (a restarted server costs one failed check, not a failed request) is done by
     # the store on checkout, where it can be interrupted (t2bot.storage.base).
     return sa.create_engine(
@@ -121,6 +122,18 @@ def make_engine(url: URL, *, lock_timeout: float) -> Engine:
         pool_timeout=max(lock_timeout, 1.0),
         connect_args=postgres_connect_args(lock_timeout),
     )
+
+
+def require_psycopg() -> None:
+    """PostgreSQL needs the optional ``postgres`` extra (psycopg); say how to install it."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise StoreConfigError(
+            "DATABASE_URL is a PostgreSQL URL but the PostgreSQL driver (psycopg) is not "
+            "installed: run 'uv sync --extra postgres' and start with "
+            "'uv run --no-dev --extra postgres bot.py'"
+        ) from None
 
 
 def postgres_connect_args(lock_timeout: float) -> dict[str, Any]:

@@ -67,6 +67,8 @@ class BotProcess:
     def start(self, *, wait: bool = True, timeout: float = 45.0) -> BotProcess:
         if self.alive():
             raise RuntimeError("the bot is already running")
+        if "--sync" in self.args and self.runs == 0:
+            self.publish(check=False)  # a failure shows in the log, and the start fails too
         before = self.fake.ready_count
         self.runs += 1
         with self.log_path.open("ab") as log:
@@ -74,7 +76,7 @@ class BotProcess:
         stderr = self.log_path.open("ab")
         stdout = self.out_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, str(self.script), *self.args],
+            [sys.executable, str(self.script), *(a for a in self.args if a != "--sync")],
             cwd=ROOT,
             env=self.env(),
             stdin=subprocess.DEVNULL,
@@ -92,6 +94,26 @@ class BotProcess:
                 raise AssertionError(f"{exc}\n--- bot stderr ---\n{self.log()[-4000:]}") from None
             self.session = self.fake.current
         return self
+
+    def publish(
+        self, *args: str, check: bool = True, timeout: float = 60.0
+    ) -> subprocess.CompletedProcess[str]:
+        """``bot.py --sync`` (publish the commands and exit), as an admin does before the first
+        start; the bot's args with ``--sync`` mean this, then a start without it."""
+        done = subprocess.run(
+            [sys.executable, str(self.script), "--sync", *args],
+            cwd=ROOT,
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        with self.log_path.open("a") as log:
+            log.write(f"=== --sync {' '.join(args)} (exit {done.returncode}) ===\n{done.stderr}")
+        if check and done.returncode != 0:
+            raise AssertionError(f"bot.py --sync failed ({done.returncode}):\n{done.stderr}")
+        return done
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
