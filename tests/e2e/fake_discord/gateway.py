@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import secrets
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -81,6 +82,8 @@ class GatewayEvent:
 
     kind: str
     detail: dict[str, Any] = field(default_factory=dict)
+    #: When it happened (monotonic): the benchmark reads heartbeat spacing from it.
+    at: float = field(default_factory=time.monotonic)
 
 
 class GatewayMixin:

@@ -80,6 +80,8 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = self._route_table()
+        #: Called on the fake's loop after every REST call (the benchmark waits on them).
+        self.call_hooks: list[Callable[[Call], None]] = []
 
     @property
     def address(self) -> str:

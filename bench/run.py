@@ -1,0 +1,509 @@
+"""Benchmark: the real T2 bot against a bare discord.py bot, on the loopback fake Discord.
+
+    uv run python bench/run.py [--members 1,50,200] [--database sqlite|postgres] [--quick]
+
+Both bots run as their own unmodified processes (``bot.py --sync`` and ``bench/bare_bot.py``),
+each against its own fake Discord (``tests/e2e/fake_discord``) in this process. Simulated members
+run on the fake's event loop, closed loop (each does its next step as soon as it sees the
+answer), ``N`` members at once. A T2 member: ``/stretch show`` autocomplete, ``/stretch show``,
+``/backpain`` and its taps to the ranked result along a path of the knowledge, ``/stretch routine``
+with Start and Next. A bare member does the same number of commands and taps on ``/ping`` and its
+button. Every member is a new member (the bot's per-member limits hold, as with real crowds).
+
+Figures: latency from INTERACTION_CREATE sent to the interaction callback received by the fake;
+interactions per second; failed (refused, late or never answered); bot CPU per interaction
+(``/proc/<pid>/stat`` of the bot process); peak RSS (``VmHWM``); event-loop lag p99, measured
+from outside: discord.py's heartbeat thread schedules each heartbeat on the bot's loop, so the
+time between heartbeats beyond the interval is the time the loop took to run it; start to READY;
+knowledge load + validation in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make the project importable
+    sys.path.insert(0, str(ROOT))
+
+from t2bot.knowledge import Knowledge, load_knowledge  # noqa: E402
+from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeUser  # noqa: E402
+from tests.e2e.fake_discord.model import (  # noqa: E402
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    COMPONENT,
+    DEFERRED_CHANNEL_MESSAGE,
+    DEFERRED_UPDATE,
+    Call,
+    InteractionRecord,
+)
+
+BARE_BOT = ROOT / "bench" / "bare_bot.py"
+#: Heartbeats this often (ms), so the loop-lag figure has enough samples.
+HEARTBEAT_MS = 250
+#: A member waits this long for an answer before counting it as unanswered (Discord: 3 s).
+ANSWER_TIMEOUT = 15.0
+#: Taps per member stay under the bot's tap limit (15 in 10 s): path + routine taps.
+MAX_PATH_TAPS = 12
+ROUTINE_TAPS = ("Start", "Next")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# Members ------------------------------------------------------------------------------------
+
+
+class Unanswered(Exception):
+    """An interaction got no visible answer in time (or a wrong one)."""
+
+
+def visible(record: InteractionRecord) -> bool:
+    """The member sees something (like ``FakeDiscord.wait_answer``)."""
+    if record.ack_type is None:
+        return False
+    if record.ack_type in (DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE):
+        return any(o[0] in ("edit", "followup") for o in record.outputs)
+    return True
+
+
+@dataclass
+class Sample:
+    kind: str  # "command", "tap", "autocomplete"
+    latency: float | None  # None: failed
+
+
+class Driver:
+    """Sends members' interactions on the fake's loop and waits for their answers."""
+
+    def __init__(self, fake: FakeDiscord) -> None:
+        self.fake = fake
+        self.waiting: dict[int, tuple[InteractionRecord, asyncio.Future[None]]] = {}
+        self.samples: list[Sample] = []
+        fake.call_hooks.append(self._on_call)
+
+    def _on_call(self, call: Call | None = None) -> None:
+        for iid, (record, future) in list(self.waiting.items()):
+            if visible(record):
+                del self.waiting[iid]
+                if not future.done():
+                    future.set_result(None)
+
+    async def send(
+        self,
+        kind: str,
+        user: FakeUser,
+        itype: int,
+        data: dict[str, Any],
+        message: dict[str, Any] | None = None,
+    ) -> InteractionRecord:
+        record = await self.fake.interact_async(user, itype, data, message=message)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiting[record.id] = (record, future)
+        self._on_call()  # answered while we were sending
+        try:
+            await asyncio.wait_for(future, ANSWER_TIMEOUT)
+        except TimeoutError:
+            self.waiting.pop(record.id, None)
+            self.samples.append(Sample(kind, None))
+            raise Unanswered(record.label) from None
+        late = record.acked_at is None or record.refused
+        latency = None if late else record.acked_at - record.created  # type: ignore[operator]
+        self.samples.append(Sample(kind, latency))
+        if latency is None:
+            raise Unanswered(f"{record.label}: {record.refused}")
+        return record
+
+    def slash(
+        self, command: str, path: list[str], options: dict[str, Any], focused: str | None = None
+    ) -> dict[str, Any]:
+        cmd = self.fake.command(command)
+        return {
+            "id": cmd["id"],
+            "name": command,
+            "type": 1,
+            "options": self.fake._options(cmd, path, options, focused=focused),
+            "guild_id": str(self.fake.guild_id),
+        }
+
+    async def command(
+        self, user: FakeUser, command: str, *path: str, **options: Any
+    ) -> dict[str, Any]:
+        """Run a slash command; returns the message it shows."""
+        data = self.slash(command, list(path), options)
+        record = await self.send("command", user, APPLICATION_COMMAND, data)
+        return self.shown(record)
+
+    async def tap(self, user: FakeUser, message: dict[str, Any], label: str) -> dict[str, Any]:
+        custom_id = button(message, label)
+        data = {"custom_id": custom_id, "component_type": 2}
+        record = await self.send("tap", user, COMPONENT, data, message=message)
+        return self.shown(record)
+
+    def shown(self, record: InteractionRecord) -> dict[str, Any]:
+        if record.followup_ids:
+            return self.fake.messages[record.followup_ids[-1]]
+        if record.original_id is None or record.original_id not in self.fake.messages:
+            raise Unanswered(f"{record.label}: no message")
+        return self.fake.messages[record.original_id]
+
+
+def button(message: dict[str, Any], label: str) -> str:
+    """The custom id of the button labelled ``label`` (exactly) on a message payload."""
+    stack = list(message.get("components") or [])
+    while stack:
+        item = stack.pop(0)
+        if item.get("type") == 2 and item.get("label") == label and item.get("custom_id"):
+            return str(item["custom_id"])
+        stack[:0] = list(item.get("components") or [])
+    raise Unanswered(f"no button {label!r}")
+
+
+def random_plan(kb: Knowledge, rng: random.Random) -> list[str]:
+    """Labels of a path from the first screen to a ranked result, answers picked at random
+    (red-flag screens: "none of these"); at most ``MAX_PATH_TAPS`` taps."""
+    for _ in range(200):
+        labels: list[str] = []
+        node_id: str | None = kb.start
+        seen: set[str] = set()
+        while node_id is not None and node_id not in seen and len(labels) <= MAX_PATH_TAPS:
+            seen.add(node_id)
+            node = kb.node(node_id)
+            if node.kind == "red_flags":
+                labels.append(node.none_label)
+                node_id = node.next
+                continue
+            answer = rng.choice(node.answers)
+            labels.append(answer.label)
+            if answer.end == "result":
+                if len(labels) <= MAX_PATH_TAPS:
+                    return labels
+                break
+            node_id = answer.next
+    raise RuntimeError("no path to a result within the tap limit")
+
+
+async def t2_member(d: Driver, user: FakeUser, plan: list[str], stretch_query: str) -> None:
+    auto = d.slash("stretch", ["show"], {"name": stretch_query}, focused="name")
+    record = await d.send("autocomplete", user, AUTOCOMPLETE, auto)
+    if not record.choices:
+        raise Unanswered("no autocomplete choices")
+    await d.command(user, "stretch", "show", name=record.choices[0]["value"])
+    screen = await d.command(user, "backpain")
+    for label in plan:
+        screen = await d.tap(user, screen, label)
+    button(screen, "Start over")  # the ranked result
+    screen = await d.command(user, "stretch", "routine", minutes=10, focus="after_ride")
+    for label in ROUTINE_TAPS:
+        screen = await d.tap(user, screen, label)
+
+
+async def bare_member(d: Driver, user: FakeUser, plan: list[str], stretch_query: str) -> None:
+    await d.command(user, "ping")
+    screen = await d.command(user, "ping")
+    for n in range(len(plan)):
+        screen = await d.tap(user, screen, f"Tap ({n})")
+    screen = await d.command(user, "ping")
+    for n in range(len(ROUTINE_TAPS)):
+        screen = await d.tap(user, screen, f"Tap ({n})")
+
+
+Member = Callable[[Driver, FakeUser, list[str], str], Awaitable[None]]
+
+
+# Bots ---------------------------------------------------------------------------------------
+
+
+def proc_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+
+def proc_hwm_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+@dataclass
+class Bot:
+    name: str
+    member: Member
+    fake: FakeDiscord
+    process: BotProcess
+    ready_s: float = 0.0
+    driver: Driver | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process.proc is not None
+        return self.process.proc.pid
+
+
+def start_bot(name: str, member: Member, workdir: Path, database_url: str | None) -> Bot:
+    fake = FakeDiscord(heartbeat_ms=HEARTBEAT_MS).start()
+    env = {"LOG_LEVEL": "WARNING"}
+    if name == "t2":
+        process = BotProcess(fake, workdir, env=env | {"DATABASE_URL": database_url or ""}, name=name)
+    else:
+        process = BotProcess(fake, workdir, script=BARE_BOT, env=env, name=name)
+    began = time.monotonic()
+    process.start(timeout=90)
+    bot = Bot(name, member, fake, process, ready_s=time.monotonic() - began)
+    deadline = time.monotonic() + 30
+    while not fake.command_names() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    bot.driver = fake._run(_make_driver(fake))
+    return bot
+
+
+async def _make_driver(fake: FakeDiscord) -> Driver:
+    return Driver(fake)
+
+
+@dataclass
+class Phase:
+    bot: str
+    members: int
+    sessions: int
+    wall: float
+    cpu: float
+    samples: list[Sample]
+    lags: list[float]
+    failed_sessions: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def latencies(self, kind: str | None = None) -> list[float]:
+        return [
+            s.latency for s in self.samples if s.latency is not None and kind in (None, s.kind)
+        ]
+
+    @property
+    def count(self) -> int:
+        return len(self.samples)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for s in self.samples if s.latency is None)
+
+
+async def _crowd(bot: Bot, members: int, sessions: int, plans: list[list[str]], seed: int) -> tuple[int, list[str]]:
+    assert bot.driver is not None
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(sessions):
+        queue.put_nowait(i)
+    failed: list[str] = []
+    queries = ["hip flex", "glute", "cat cow", "hamstring", "child", "pigeon"]
+
+    async def worker() -> None:
+        while not queue.empty():
+            i = queue.get_nowait()
+            user = bot.fake.add_user(f"bench_{seed}_{i}")
+            try:
+                await bot.member(bot.driver, user, plans[i % len(plans)], queries[i % len(queries)])
+            except Unanswered as exc:
+                failed.append(str(exc))
+
+    await asyncio.gather(*(worker() for _ in range(members)))
+    return len(failed), failed
+
+
+def run_phase(bot: Bot, members: int, sessions: int, plans: list[list[str]], seed: int) -> Phase:
+    assert bot.driver is not None
+    bot.driver.samples = []
+    beats_before = len(bot.fake.gateway_events("heartbeat"))
+    cpu0 = proc_cpu(bot.pid)
+    t0 = time.monotonic()
+    failed, errors = bot.fake._run(_crowd(bot, members, sessions, plans, seed), timeout=3600)
+    wall = time.monotonic() - t0
+    cpu = proc_cpu(bot.pid) - cpu0
+    beats = [e.at for e in bot.fake.gateway_events("heartbeat")][beats_before:]
+    interval = HEARTBEAT_MS / 1000
+    lags = [max(0.0, b - a - interval) for a, b in zip(beats, beats[1:], strict=False)]
+    return Phase(bot.name, members, sessions, wall, cpu, list(bot.driver.samples), lags, failed, errors[:3])
+
+
+# Figures ------------------------------------------------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k] * 1000
+
+
+def knowledge_load_ms(folder: Path) -> tuple[float, float]:
+    """Knowledge load + validation as the bot does it (``KnowledgeHolder.load``), in a fresh
+    process (imports not counted): the first load, and the best of five after it."""
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from t2bot.knowledge.holder import KnowledgeHolder\n"
+        "times = []\n"
+        "for _ in range(6):\n"
+        "    t = time.perf_counter(); KnowledgeHolder.load(Path(sys.argv[1]))\n"
+        "    times.append(time.perf_counter() - t)\n"
+        "print(times[0] * 1000, min(times[1:]) * 1000)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def row(phase: Phase) -> dict[str, Any]:
+    return {
+        "bot": phase.bot,
+        "members": phase.members,
+        "interactions": phase.count,
+        "p50": pct(phase.latencies(), 50),
+        "p95": pct(phase.latencies(), 95),
+        "p99": pct(phase.latencies(), 99),
+        "cmd_p50": pct(phase.latencies("command"), 50),
+        "tap_p50": pct(phase.latencies("tap"), 50),
+        "tap_p99": pct(phase.latencies("tap"), 99),
+        "per_s": phase.count / phase.wall if phase.wall else float("nan"),
+        "failed": phase.failed,
+        "cpu_ms": phase.cpu / phase.count * 1000 if phase.count else float("nan"),
+        "lag_p99": pct(phase.lags, 99),
+    }
+
+
+def print_table(rows: list[dict[str, Any]], extra: dict[str, Any]) -> None:
+    head = (
+        f"{'bot':<5}{'members':>8}{'inter.':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
+        f"{'cmd p50':>9}{'tap p50':>9}{'tap p99':>9}{'int/s':>8}{'failed':>7}"
+        f"{'CPU ms':>8}{'lag p99':>9}"
+    )
+    print(head)
+    for r in rows:
+        print(
+            f"{r['bot']:<5}{r['members']:>8}{r['interactions']:>8}{r['p50']:>8.1f}{r['p95']:>8.1f}"
+            f"{r['p99']:>8.1f}{r['cmd_p50']:>9.1f}{r['tap_p50']:>9.1f}{r['tap_p99']:>9.1f}"
+            f"{r['per_s']:>8.0f}{r['failed']:>7}{r['cpu_ms']:>8.2f}{r['lag_p99']:>9.1f}"
+        )
+    print("\nratios T2 / bare (same run):")
+    print(f"{'members':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'tap p50':>9}{'int/s':>7}{'CPU':>7}")
+    by = {(r["bot"], r["members"]): r for r in rows}
+    for members in sorted({r["members"] for r in rows}):
+        t, b = by.get(("t2", members)), by.get(("bare", members))
+        if not t or not b:
+            continue
+        print(
+            f"{members:>8}{t['p50'] / b['p50']:>7.2f}{t['p95'] / b['p95']:>7.2f}"
+            f"{t['p99'] / b['p99']:>7.2f}{t['tap_p50'] / b['tap_p50']:>9.2f}"
+            f"{t['per_s'] / b['per_s']:>7.2f}{t['cpu_ms'] / b['cpu_ms']:>7.2f}"
+        )
+    print()
+    for key, value in extra.items():
+        print(f"{key}: {value}")
+
+
+def machine() -> str:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+def database_url(kind: str, workdir: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / 't2.sqlite3'}"
+    url = os.environ.get("T2_TEST_POSTGRES_URL", "").strip()
+    if not url:
+        raise SystemExit("--database postgres needs T2_TEST_POSTGRES_URL (an empty test database)")
+    from tests.postgres import reset_database
+
+    reset_database(url)
+    return url
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--members", default="1,50,200", help="concurrent members, comma-separated")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--quick", action="store_true", help="fewer sessions (a smoke run)")
+    parser.add_argument("--sessions", type=int, default=0, help="sessions per level (default: auto)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--seed", type=int, default=14)
+    args = parser.parse_args(argv)
+    levels = [int(x) for x in args.members.split(",") if x.strip()]
+    kb = load_knowledge(ROOT / "knowledge")
+    rng = random.Random(args.seed)
+    plans = [random_plan(kb, rng) for _ in range(64)]
+    print(f"machine: {machine()}")
+    print(f"database: {args.database}; levels: {levels}; taps per /backpain path: "
+          f"{min(map(len, plans))}-{max(map(len, plans))}")
+    with tempfile.TemporaryDirectory(prefix="t2bench-") as tmp:
+        work = Path(tmp)
+        (work / "bare").mkdir()
+        (work / "t2").mkdir()
+        url = database_url(args.database, work / "t2")
+        bare = start_bot("bare", bare_member, work / "bare", None)
+        t2 = start_bot("t2", t2_member, work / "t2", url)
+        bots = [bare, t2]
+        try:
+            for bot in bots:  # warm-up, not measured
+                run_phase(bot, 2, 4, plans, seed=0)
+            phases = []
+            for members in levels:
+                sessions = args.sessions or (
+                    max(members, 8 if args.quick else 30) if members < 200 else members
+                )
+                for bot in bots:
+                    phase = run_phase(bot, members, sessions, plans, seed=members)
+                    phases.append(phase)
+                    print(
+                        f"  {bot.name} x{members}: {phase.count} interactions in {phase.wall:.1f} s,"
+                        f" {phase.failed} failed" + (f" ({phase.errors[0]})" if phase.errors else ""),
+                        flush=True,
+                    )
+            rss = {bot.name: proc_hwm_mib(bot.pid) for bot in bots}
+        finally:
+            for bot in bots:
+                bot.process.stop()
+                bot.fake.stop()
+        first, warm = knowledge_load_ms(ROOT / "knowledge")
+        rows = [row(p) for p in phases]
+        extra = {
+            "peak RSS MiB": f"bare {rss['bare']:.1f}, T2 {rss['t2']:.1f} "
+            f"(+{rss['t2'] - rss['bare']:.1f})",
+            "start to READY s": f"bare {bare.ready_s:.2f}, T2 {t2.ready_s:.2f} "
+            f"(+{t2.ready_s - bare.ready_s:.2f})",
+            "knowledge load + validation ms": f"first {first:.1f}, warm {warm:.1f}",
+            "event-loop lag": "from outside: heartbeat spacing beyond the interval",
+        }
+        print()
+        print_table(rows, extra)
+        if args.json:
+            args.json.write_text(
+                json.dumps({"machine": machine(), "database": args.database, "rows": rows,
+                            "rss": rss, "ready": {"bare": bare.ready_s, "t2": t2.ready_s},
+                            "knowledge_ms": {"first": first, "warm": warm}}, indent=1)
+            )
+    failed = sum(p.failed for p in phases)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
