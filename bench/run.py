@@ -161,13 +161,20 @@ class Driver:
 
 
 def button(message: dict[str, Any], label: str) -> str:
-    """The custom id of the button labelled ``label`` (exactly) on a message payload."""
+    """The custom id of the button labelled ``label`` on a message payload (exactly, else the
+    first label starting with it: "Start" finds "Start ▶")."""
+    found: list[dict[str, Any]] = []
     stack = list(message.get("components") or [])
     while stack:
         item = stack.pop(0)
-        if item.get("type") == 2 and item.get("label") == label and item.get("custom_id"):
-            return str(item["custom_id"])
+        if item.get("type") == 2 and item.get("custom_id"):
+            found.append(item)
         stack[:0] = list(item.get("components") or [])
+    for exact in (True, False):
+        for item in found:
+            text = str(item.get("label") or "")
+            if text == label if exact else text.startswith(label):
+                return str(item["custom_id"])
     raise Unanswered(f"no button {label!r}")
 
 
@@ -297,6 +304,7 @@ class Phase:
 
     @property
     def failed(self) -> int:
+        """Interactions refused, late or never answered."""
         return sum(1 for s in self.samples if s.latency is None)
 
 
@@ -379,6 +387,7 @@ def row(phase: Phase) -> dict[str, Any]:
         "tap_p99": pct(phase.latencies("tap"), 99),
         "per_s": phase.count / phase.wall if phase.wall else float("nan"),
         "failed": phase.failed,
+        "failed_sessions": phase.failed_sessions,
         "cpu_ms": phase.cpu / phase.count * 1000 if phase.count else float("nan"),
         "lag_p99": pct(phase.lags, 99),
     }
@@ -387,7 +396,7 @@ def row(phase: Phase) -> dict[str, Any]:
 def print_table(rows: list[dict[str, Any]], extra: dict[str, Any]) -> None:
     head = (
         f"{'bot':<5}{'members':>8}{'inter.':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
-        f"{'cmd p50':>9}{'tap p50':>9}{'tap p99':>9}{'int/s':>8}{'failed':>7}"
+        f"{'cmd p50':>9}{'tap p50':>9}{'tap p99':>9}{'int/s':>8}{'failed':>7}{'bad':>4}"
         f"{'CPU ms':>8}{'lag p99':>9}"
     )
     print(head)
@@ -395,7 +404,7 @@ def print_table(rows: list[dict[str, Any]], extra: dict[str, Any]) -> None:
         print(
             f"{r['bot']:<5}{r['members']:>8}{r['interactions']:>8}{r['p50']:>8.1f}{r['p95']:>8.1f}"
             f"{r['p99']:>8.1f}{r['cmd_p50']:>9.1f}{r['tap_p50']:>9.1f}{r['tap_p99']:>9.1f}"
-            f"{r['per_s']:>8.0f}{r['failed']:>7}{r['cpu_ms']:>8.2f}{r['lag_p99']:>9.1f}"
+            f"{r['per_s']:>8.0f}{r['failed']:>7}{r['failed_sessions']:>4}{r['cpu_ms']:>8.2f}{r['lag_p99']:>9.1f}"
         )
     print("\nratios T2 / bare (same run):")
     print(f"{'members':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'tap p50':>9}{'int/s':>7}{'CPU':>7}")
@@ -501,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
                             "rss": rss, "ready": {"bare": bare.ready_s, "t2": t2.ready_s},
                             "knowledge_ms": {"first": first, "warm": warm}}, indent=1)
             )
-    failed = sum(p.failed for p in phases)
+    print("(bad: member sessions that did not reach their last screen)")
+    failed = sum(p.failed + p.failed_sessions for p in phases)
     return 1 if failed else 0
 
 

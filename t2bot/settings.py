@@ -85,6 +85,37 @@ def _kind(ch: str) -> str:
 
 
 DEFAULT_DATABASE_URL = "sqlite:///data/t2bot.sqlite3"
+MAX_SHARDS = 4096
+
+
+def _shards(env: dict[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """``SHARD_COUNT`` (shards of the whole bot) and ``SHARD_IDS`` (the ones this process runs,
+    e.g. ``0,1``; default: all of them)."""
+    count_text = env.get("SHARD_COUNT", "").strip()
+    ids_text = env.get("SHARD_IDS", "").strip()
+    if not count_text:
+        if ids_text:
+            raise SettingsError("SHARD_IDS needs SHARD_COUNT (the number of shards in total).")
+        return None, None
+    try:
+        count = int(count_text)
+    except ValueError:
+        raise SettingsError("SHARD_COUNT must be a whole number, for example 2.") from None
+    if not 1 <= count <= MAX_SHARDS:
+        raise SettingsError(f"SHARD_COUNT must be between 1 and {MAX_SHARDS}.")
+    if not ids_text:
+        return count, None
+    try:
+        ids = tuple(int(part) for part in ids_text.split(","))
+    except ValueError:
+        raise SettingsError(
+            "SHARD_IDS must be shard numbers separated by commas, like 0,1."
+        ) from None
+    if any(not 0 <= i < count for i in ids):
+        raise SettingsError(f"SHARD_IDS must be between 0 and SHARD_COUNT - 1 ({count - 1}).")
+    if len(set(ids)) != len(ids):
+        raise SettingsError("SHARD_IDS lists a shard twice.")
+    return count, ids
 
 
 class SettingsError(Exception):
@@ -100,6 +131,9 @@ class Settings:
     dev_guild_id: int | None = None
     retention_days: int = 180
     log_level: str = "INFO"
+    #: Sharding (see docs/scaling.md): None = one process, not sharded.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -125,6 +159,7 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR.")
+        shard_count, shard_ids = _shards(env)
         return cls(
             discord_token=token,
             database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
@@ -133,6 +168,8 @@ class Settings:
             dev_guild_id=dev_guild,
             retention_days=retention,
             log_level=level,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
 
     def require_token(self) -> str:
