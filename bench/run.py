@@ -21,17 +21,15 @@ knowledge load + validation in a fresh process.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import itertools
 import json
 import os
 import platform
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,181 +38,22 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the project importable
     sys.path.insert(0, str(ROOT))
 
-from t2bot.knowledge import Knowledge, load_knowledge  # noqa: E402
+from t2bot.knowledge import load_knowledge  # noqa: E402
 from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeUser  # noqa: E402
-from tests.e2e.fake_discord.model import (  # noqa: E402
-    APPLICATION_COMMAND,
-    AUTOCOMPLETE,
-    COMPONENT,
-    DEFERRED_CHANNEL_MESSAGE,
-    DEFERRED_UPDATE,
-    Call,
-    InteractionRecord,
+from tests.e2e.fake_discord.crowd import (  # noqa: E402
+    ROUTINE_TAPS,
+    Driver,
+    Member,
+    Sample,
+    crowd,
+    random_plan,
+    t2_member,
 )
 
 BARE_BOT = ROOT / "bench" / "bare_bot.py"
 #: Heartbeats this often (ms), so the loop-lag figure has enough samples.
 HEARTBEAT_MS = 250
-#: A member waits this long for an answer before counting it as unanswered (Discord: 3 s).
-ANSWER_TIMEOUT = 15.0
-#: Taps per member stay under the bot's tap limit (15 in 10 s): path + routine taps.
-MAX_PATH_TAPS = 12
-ROUTINE_TAPS = ("Start", "Next")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-# Members ------------------------------------------------------------------------------------
-
-
-class Unanswered(Exception):
-    """An interaction got no visible answer in time (or a wrong one)."""
-
-
-def visible(record: InteractionRecord) -> bool:
-    """The member sees something (like ``FakeDiscord.wait_answer``)."""
-    if record.ack_type is None:
-        return False
-    if record.ack_type in (DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE):
-        return any(o[0] in ("edit", "followup") for o in record.outputs)
-    return True
-
-
-@dataclass
-class Sample:
-    kind: str  # "command", "tap", "autocomplete"
-    latency: float | None  # None: failed
-
-
-class Driver:
-    """Sends members' interactions on the fake's loop and waits for their answers."""
-
-    def __init__(self, fake: FakeDiscord) -> None:
-        self.fake = fake
-        self.waiting: dict[int, tuple[InteractionRecord, asyncio.Future[None]]] = {}
-        self.samples: list[Sample] = []
-        fake.call_hooks.append(self._on_call)
-
-    def _on_call(self, call: Call | None = None) -> None:
-        for iid, (record, future) in list(self.waiting.items()):
-            if visible(record):
-                del self.waiting[iid]
-                if not future.done():
-                    future.set_result(None)
-
-    async def send(
-        self,
-        kind: str,
-        user: FakeUser,
-        itype: int,
-        data: dict[str, Any],
-        message: dict[str, Any] | None = None,
-    ) -> InteractionRecord:
-        record = await self.fake.interact_async(user, itype, data, message=message)
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.waiting[record.id] = (record, future)
-        self._on_call()  # answered while we were sending
-        try:
-            await asyncio.wait_for(future, ANSWER_TIMEOUT)
-        except TimeoutError:
-            self.waiting.pop(record.id, None)
-            self.samples.append(Sample(kind, None))
-            raise Unanswered(record.label) from None
-        late = record.acked_at is None or record.refused
-        latency = None if late else record.acked_at - record.created  # type: ignore[operator]
-        self.samples.append(Sample(kind, latency))
-        if latency is None:
-            raise Unanswered(f"{record.label}: {record.refused}")
-        return record
-
-    def slash(
-        self, command: str, path: list[str], options: dict[str, Any], focused: str | None = None
-    ) -> dict[str, Any]:
-        cmd = self.fake.command(command)
-        return {
-            "id": cmd["id"],
-            "name": command,
-            "type": 1,
-            "options": self.fake._options(cmd, path, options, focused=focused),
-            "guild_id": str(self.fake.guild_id),
-        }
-
-    async def command(
-        self, user: FakeUser, command: str, *path: str, **options: Any
-    ) -> dict[str, Any]:
-        """Run a slash command; returns the message it shows."""
-        data = self.slash(command, list(path), options)
-        record = await self.send("command", user, APPLICATION_COMMAND, data)
-        return self.shown(record)
-
-    async def tap(self, user: FakeUser, message: dict[str, Any], label: str) -> dict[str, Any]:
-        custom_id = button(message, label)
-        data = {"custom_id": custom_id, "component_type": 2}
-        record = await self.send("tap", user, COMPONENT, data, message=message)
-        return self.shown(record)
-
-    def shown(self, record: InteractionRecord) -> dict[str, Any]:
-        if record.followup_ids:
-            return self.fake.messages[record.followup_ids[-1]]
-        if record.original_id is None or record.original_id not in self.fake.messages:
-            raise Unanswered(f"{record.label}: no message")
-        return self.fake.messages[record.original_id]
-
-
-def button(message: dict[str, Any], label: str) -> str:
-    """The custom id of the button labelled ``label`` on a message payload (exactly, else the
-    first label starting with it: "Start" finds "Start ▶")."""
-    found: list[dict[str, Any]] = []
-    stack = list(message.get("components") or [])
-    while stack:
-        item = stack.pop(0)
-        if item.get("type") == 2 and item.get("custom_id"):
-            found.append(item)
-        stack[:0] = list(item.get("components") or [])
-    for exact in (True, False):
-        for item in found:
-            text = str(item.get("label") or "")
-            if text == label if exact else text.startswith(label):
-                return str(item["custom_id"])
-    raise Unanswered(f"no button {label!r}")
-
-
-def random_plan(kb: Knowledge, rng: random.Random) -> list[str]:
-    """Labels of a path from the first screen to a ranked result, answers picked at random
-    (red-flag screens: "none of these"); at most ``MAX_PATH_TAPS`` taps."""
-    for _ in range(200):
-        labels: list[str] = []
-        node_id: str | None = kb.start
-        seen: set[str] = set()
-        while node_id is not None and node_id not in seen and len(labels) <= MAX_PATH_TAPS:
-            seen.add(node_id)
-            node = kb.node(node_id)
-            if node.kind == "red_flags":
-                labels.append(node.none_label)
-                node_id = node.next
-                continue
-            answer = rng.choice(node.answers)
-            labels.append(answer.label)
-            if answer.end == "result":
-                if len(labels) <= MAX_PATH_TAPS:
-                    return labels
-                break
-            node_id = answer.next
-    raise RuntimeError("no path to a result within the tap limit")
-
-
-async def t2_member(d: Driver, user: FakeUser, plan: list[str], stretch_query: str) -> None:
-    auto = d.slash("stretch", ["show"], {"name": stretch_query}, focused="name")
-    record = await d.send("autocomplete", user, AUTOCOMPLETE, auto)
-    if not record.choices:
-        raise Unanswered("no autocomplete choices")
-    await d.command(user, "stretch", "show", name=record.choices[0]["value"])
-    screen = await d.command(user, "backpain")
-    for label in plan:
-        screen = await d.tap(user, screen, label)
-    button(screen, "Start over")  # the ranked result
-    screen = await d.command(user, "stretch", "routine", minutes=10, focus="after_ride")
-    for label in ROUTINE_TAPS:
-        screen = await d.tap(user, screen, label)
 
 
 async def bare_member(d: Driver, user: FakeUser, plan: list[str], stretch_query: str) -> None:
@@ -225,9 +64,6 @@ async def bare_member(d: Driver, user: FakeUser, plan: list[str], stretch_query:
     screen = await d.command(user, "ping")
     for n in range(len(ROUTINE_TAPS)):
         screen = await d.tap(user, screen, f"Tap ({n})")
-
-
-Member = Callable[[Driver, FakeUser, list[str], str], Awaitable[None]]
 
 
 # Bots ---------------------------------------------------------------------------------------
@@ -264,7 +100,9 @@ def start_bot(name: str, member: Member, workdir: Path, database_url: str | None
     fake = FakeDiscord(heartbeat_ms=HEARTBEAT_MS).start()
     env = {"LOG_LEVEL": "WARNING"}
     if name == "t2":
-        process = BotProcess(fake, workdir, env=env | {"DATABASE_URL": database_url or ""}, name=name)
+        process = BotProcess(
+            fake, workdir, env=env | {"DATABASE_URL": database_url or ""}, name=name
+        )
     else:
         process = BotProcess(fake, workdir, script=BARE_BOT, env=env, name=name)
     began = time.monotonic()
@@ -294,9 +132,7 @@ class Phase:
     errors: list[str] = field(default_factory=list)
 
     def latencies(self, kind: str | None = None) -> list[float]:
-        return [
-            s.latency for s in self.samples if s.latency is not None and kind in (None, s.kind)
-        ]
+        return [s.latency for s in self.samples if s.latency is not None and kind in (None, s.kind)]
 
     @property
     def count(self) -> int:
@@ -308,40 +144,30 @@ class Phase:
         return sum(1 for s in self.samples if s.latency is None)
 
 
-async def _crowd(bot: Bot, members: int, sessions: int, plans: list[list[str]], seed: int) -> tuple[int, list[str]]:
-    assert bot.driver is not None
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(sessions):
-        queue.put_nowait(i)
-    failed: list[str] = []
-    queries = ["hip flex", "glute", "cat cow", "hamstring", "child", "pigeon"]
-
-    async def worker() -> None:
-        while not queue.empty():
-            i = queue.get_nowait()
-            user = bot.fake.add_user(f"bench_{seed}_{i}")
-            try:
-                await bot.member(bot.driver, user, plans[i % len(plans)], queries[i % len(queries)])
-            except Unanswered as exc:
-                failed.append(str(exc))
-
-    await asyncio.gather(*(worker() for _ in range(members)))
-    return len(failed), failed
-
-
 def run_phase(bot: Bot, members: int, sessions: int, plans: list[list[str]], seed: int) -> Phase:
     assert bot.driver is not None
     bot.driver.samples = []
     beats_before = len(bot.fake.gateway_events("heartbeat"))
     cpu0 = proc_cpu(bot.pid)
     t0 = time.monotonic()
-    failed, errors = bot.fake._run(_crowd(bot, members, sessions, plans, seed), timeout=3600)
+    work = crowd(bot.driver, bot.member, members, sessions, plans, f"bench{seed}")
+    errors = bot.fake._run(work, timeout=3600)
     wall = time.monotonic() - t0
     cpu = proc_cpu(bot.pid) - cpu0
     beats = [e.at for e in bot.fake.gateway_events("heartbeat")][beats_before:]
     interval = HEARTBEAT_MS / 1000
-    lags = [max(0.0, b - a - interval) for a, b in zip(beats, beats[1:], strict=False)]
-    return Phase(bot.name, members, sessions, wall, cpu, list(bot.driver.samples), lags, failed, errors[:3])
+    lags = [max(0.0, b - a - interval) for a, b in itertools.pairwise(beats)]
+    return Phase(
+        bot.name,
+        members,
+        sessions,
+        wall,
+        cpu,
+        list(bot.driver.samples),
+        lags,
+        len(errors),
+        errors[:3],
+    )
 
 
 # Figures ------------------------------------------------------------------------------------
@@ -369,7 +195,11 @@ def knowledge_load_ms(folder: Path) -> tuple[float, float]:
         "print(times[0] * 1000, min(times[1:]) * 1000)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(folder)], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     return float(out[0]), float(out[1])
 
@@ -432,7 +262,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, {platform.system()}"
+    )
 
 
 def database_url(kind: str, workdir: Path) -> str:
@@ -452,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", default="1,50,200", help="concurrent members, comma-separated")
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--quick", action="store_true", help="fewer sessions (a smoke run)")
-    parser.add_argument("--sessions", type=int, default=0, help="sessions per level (default: auto)")
+    parser.add_argument(
+        "--sessions", type=int, default=0, help="sessions per level (default: auto)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args(argv)
@@ -461,8 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     plans = [random_plan(kb, rng) for _ in range(64)]
     print(f"machine: {machine()}")
-    print(f"database: {args.database}; levels: {levels}; taps per /backpain path: "
-          f"{min(map(len, plans))}-{max(map(len, plans))}")
+    print(
+        f"database: {args.database}; levels: {levels}; taps per /backpain path: "
+        f"{min(map(len, plans))}-{max(map(len, plans))}"
+    )
     with tempfile.TemporaryDirectory(prefix="t2bench-") as tmp:
         work = Path(tmp)
         (work / "bare").mkdir()
@@ -483,8 +319,10 @@ def main(argv: list[str] | None = None) -> int:
                     phase = run_phase(bot, members, sessions, plans, seed=members)
                     phases.append(phase)
                     print(
-                        f"  {bot.name} x{members}: {phase.count} interactions in {phase.wall:.1f} s,"
-                        f" {phase.failed} failed" + (f" ({phase.errors[0]})" if phase.errors else ""),
+                        f"  {bot.name} x{members}: {phase.count} interactions"
+                        f" in {phase.wall:.1f} s,"
+                        f" {phase.failed} failed"
+                        + (f" ({phase.errors[0]})" if phase.errors else ""),
                         flush=True,
                     )
             rss = {bot.name: proc_hwm_mib(bot.pid) for bot in bots}
@@ -506,9 +344,17 @@ def main(argv: list[str] | None = None) -> int:
         print_table(rows, extra)
         if args.json:
             args.json.write_text(
-                json.dumps({"machine": machine(), "database": args.database, "rows": rows,
-                            "rss": rss, "ready": {"bare": bare.ready_s, "t2": t2.ready_s},
-                            "knowledge_ms": {"first": first, "warm": warm}}, indent=1)
+                json.dumps(
+                    {
+                        "machine": machine(),
+                        "database": args.database,
+                        "rows": rows,
+                        "rss": rss,
+                        "ready": {"bare": bare.ready_s, "t2": t2.ready_s},
+                        "knowledge_ms": {"first": first, "warm": warm},
+                    },
+                    indent=1,
+                )
             )
     print("(bad: member sessions that did not reach their last screen)")
     failed = sum(p.failed + p.failed_sessions for p in phases)
