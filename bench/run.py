@@ -51,6 +51,7 @@ from tests.e2e.fake_discord.crowd import (  # noqa: E402
 )
 
 BARE_BOT = ROOT / "bench" / "bare_bot.py"
+PROFILED_BOT = Path(os.environ.get("T2_BENCH_PROFILER", ROOT / "bench" / "profiled_bot.py"))
 #: Heartbeats this often (ms), so the loop-lag figure has enough samples.
 HEARTBEAT_MS = 250
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -96,10 +97,15 @@ class Bot:
         return self.process.proc.pid
 
 
-def start_bot(name: str, member: Member, workdir: Path, database_url: str | None) -> Bot:
+def start_bot(
+    name: str, member: Member, workdir: Path, database_url: str | None, profile: Path | None = None
+) -> Bot:
     fake = FakeDiscord(heartbeat_ms=HEARTBEAT_MS).start()
     env = {"LOG_LEVEL": "WARNING"}
-    if name == "t2":
+    if name == "t2" and profile is not None:
+        env |= {"DATABASE_URL": database_url or "", "T2_BENCH_PROFILE": str(profile)}
+        process = BotProcess(fake, workdir, script=PROFILED_BOT, env=env, name=name)
+    elif name == "t2":
         process = BotProcess(
             fake, workdir, env=env | {"DATABASE_URL": database_url or ""}, name=name
         )
@@ -289,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--profile", type=Path, help="run T2 under pyinstrument; write its profile here (.txt)"
+    )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.members.split(",") if x.strip()]
     kb = load_knowledge(ROOT / "knowledge")
@@ -305,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         (work / "t2").mkdir()
         url = database_url(args.database, work / "t2")
         bare = start_bot("bare", bare_member, work / "bare", None)
-        t2 = start_bot("t2", t2_member, work / "t2", url)
+        profile = args.profile.resolve() if args.profile else None
+        t2 = start_bot("t2", t2_member, work / "t2", url, profile)
         bots = [bare, t2]
         try:
             for bot in bots:  # warm-up, not measured
