@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_EMERGENCY_NUMBER = "112 (Europe), 911 (US/Canada) or 999 (UK)"
@@ -22,6 +23,7 @@ _PUNCTUATION = frozenset("+-/,")
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 
 
+@lru_cache(maxsize=256)  # pure; every card of every screen checks the number it shows
 def check_emergency_number(text: str) -> str:
     """The emergency number as it will be shown, or ``ValueError`` saying why it cannot be used.
 
