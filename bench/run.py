@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -246,6 +247,24 @@ def row(phase: Phase) -> dict[str, Any]:
     }
 
 
+def median_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per bot and level: the median of each figure over the rounds (interactions
+    and failures: the sums)."""
+    merged: list[dict[str, Any]] = []
+    keys = sorted({(r["bot"], r["members"]) for r in rows}, key=lambda k: (k[1], k[0]))
+    for bot, members in keys:
+        mine = [r for r in rows if (r["bot"], r["members"]) == (bot, members)]
+        out: dict[str, Any] = {"bot": bot, "members": members, "rounds": len(mine)}
+        for key in mine[0]:
+            if key in ("bot", "members"):
+                continue
+            values = [r[key] for r in mine]
+            summed = key in ("interactions", "failed", "failed_sessions")
+            out[key] = sum(values) if summed else statistics.median(values)
+        merged.append(out)
+    return merged
+
+
 def print_table(rows: list[dict[str, Any]], extra: dict[str, Any]) -> None:
     head = (
         f"{'bot':<5}{'members':>8}{'inter.':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
@@ -312,11 +331,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per level (median)")
     parser.add_argument(
         "--profile", type=Path, help="run T2 under pyinstrument; write its profile here (.txt)"
     )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.members.split(",") if x.strip()]
+    if args.quick:
+        args.rounds = 1
     kb = load_knowledge(ROOT / "knowledge")
     rng = random.Random(args.seed)
     plans = [random_plan(kb, rng) for _ in range(64)]
@@ -343,23 +365,24 @@ def main(argv: list[str] | None = None) -> int:
                 sessions = args.sessions or (
                     max(members, 8 if args.quick else 30) if members < 200 else members
                 )
-                for bot in bots:
-                    phase = run_phase(bot, members, sessions, plans, seed=members)
-                    phases.append(phase)
-                    print(
-                        f"  {bot.name} x{members}: {phase.count} interactions"
-                        f" in {phase.wall:.1f} s,"
-                        f" {phase.failed} failed"
-                        + (f" ({phase.errors[0]})" if phase.errors else ""),
-                        flush=True,
-                    )
+                for round_ in range(args.rounds):  # alternate, so drift hits both alike
+                    for bot in bots if round_ % 2 == 0 else bots[::-1]:
+                        seed = members * 100 + round_
+                        phase = run_phase(bot, members, sessions, plans, seed=seed)
+                        phases.append(phase)
+                        print(
+                            f"  {bot.name} x{members} round {round_ + 1}: {phase.count} "
+                            f"interactions in {phase.wall:.1f} s, {phase.failed} failed"
+                            + (f" ({phase.errors[0]})" if phase.errors else ""),
+                            flush=True,
+                        )
             rss = {bot.name: proc_hwm_mib(bot.pid) for bot in bots}
         finally:
             for bot in bots:
                 bot.process.stop()
                 bot.fake.stop()
         first, warm = knowledge_load_ms(ROOT / "knowledge")
-        rows = [row(p) for p in phases]
+        rows = median_rows([row(p) for p in phases])
         extra = {
             "peak RSS MiB": f"bare {rss['bare']:.1f}, T2 {rss['t2']:.1f} "
             f"(+{rss['t2'] - rss['bare']:.1f})",
