@@ -84,7 +84,12 @@ class UnansweredWatchdog(commands.Cog):
             return
         # A timer, not a sleeping task: nothing waits on it, and it costs nothing when answered.
         loop = asyncio.get_running_loop()
-        loop.call_later(self.seconds, lambda: self._spawn(self._answer_if_unanswered(interaction)))
+        loop.call_later(self.seconds, self._check_answered, interaction)
+
+    def _check_answered(self, interaction: discord.Interaction) -> None:
+        """The timer: a task only for a tap still unanswered (not one per tap)."""
+        if not interaction.response.is_done():
+            self._spawn(self._answer_if_unanswered(interaction))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
