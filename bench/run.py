@@ -52,7 +52,7 @@ from tests.e2e.fake_discord.crowd import (  # noqa: E402
 )
 
 BARE_BOT = ROOT / "bench" / "bare_bot.py"
-PROFILED_BOT = Path(os.environ.get("T2_BENCH_PROFILER", ROOT / "bench" / "profiled_bot.py"))
+PROFILED_BOT = ROOT / "bench" / "profiled_bot.py"
 #: Heartbeats this often (ms), so the loop-lag figure has enough samples.
 HEARTBEAT_MS = 250
 CLK_TCK = os.sysconf("SC_CLK_TCK")
