@@ -1,23 +1,23 @@
 """Answers taps on buttons the bot does not (or no longer) read, so none shows "interaction failed".
 
 Every button the bot reads is a DynamicItem registered on the bot (``T2Bot.claims``). Two cases
-are left, and both are answered here at once:
+are left, and ``UnansweredWatchdog`` answers both as soon as the tap arrives:
 
 * an id on the message that no registered button class reads (an old layout, another bot's
-  button, a prefix nobody handles): ``UnknownButton``, a catch-all that stays silent when
-  another class claims the id, so no tap is answered twice;
+  button, a prefix nobody handles): no class answers it, so the watchdog does (a claimed id is
+  left to its class, so no tap is answered twice);
 * an id that is not on the message at all (a crafted tap): discord.py drops it without a
-  word, so ``UnansweredWatchdog`` answers it as soon as it arrives.
+  word.
 
 For a tap some handler forgot to answer, the watchdog still answers just before Discord's
-3 s deadline.
+3 s deadline. (No catch-all button class: discord.py rebuilds the whole view of the message for
+every class whose template matches a tap, so a catch-all doubled the work of every tap.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Coroutine
 from typing import Any
 
@@ -34,30 +34,6 @@ WATCHDOG_SECONDS = 2.5
 NOT_ACTIVE = "That button is not active any more. Use /backpain or /stretch to start again."
 
 
-class UnknownButton(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=re.compile(r"(?P<rest>.*)", re.DOTALL),
-):
-    def __init__(self, rest: str = "") -> None:
-        super().__init__(discord.ui.Button(label="?", custom_id=rest[:100] or "unknown"))
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction,
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-    ) -> UnknownButton:
-        return cls(match["rest"])
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        # Silent when a registered button class reads this id: that one answers.
-        return not claimed(interaction, custom_id_of(interaction))
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await refuse(interaction, NOT_ACTIVE)
-
-
 def custom_id_of(interaction: discord.Interaction) -> str:
     data = interaction.data
     return str(data.get("custom_id", "")) if isinstance(data, dict) else ""
@@ -65,16 +41,26 @@ def custom_id_of(interaction: discord.Interaction) -> str:
 
 def claimed(interaction: discord.Interaction, custom_id: str) -> bool:
     bot = interaction.client
-    return isinstance(bot, T2Bot) and bot.claims(custom_id, besides=UnknownButton)
+    return isinstance(bot, T2Bot) and bot.claims(custom_id)
 
 
 def on_message(message: discord.Message | None, custom_id: str) -> bool:
     """Whether the tapped message has a component with this custom_id (else discord.py drops
-    the tap before any button class sees it)."""
+    the tap before any button class sees it). Walks the parsed components (rows, sections,
+    containers) without building a view."""
     if message is None:
         return False
-    view = discord.ui.View.from_message(message, timeout=None)
-    return any(getattr(item, "custom_id", None) == custom_id for item in view.walk_children())
+    pending: list[Any] = list(message.components)
+    while pending:
+        component = pending.pop()
+        if getattr(component, "custom_id", None) == custom_id:
+            return True
+        pending.extend(getattr(component, "children", None) or ())
+        pending.extend(getattr(component, "components", None) or ())
+        accessory = getattr(component, "accessory", None)
+        if accessory is not None:
+            pending.append(accessory)
+    return False
 
 
 class UnansweredWatchdog(commands.Cog):
@@ -89,12 +75,21 @@ class UnansweredWatchdog(commands.Cog):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
             return
-        if not on_message(interaction.message, custom_id_of(interaction)):
+        custom_id = custom_id_of(interaction)
+        if not on_message(interaction.message, custom_id):
             await self._answer_if_unanswered(interaction, crafted=True)
+            return
+        if not claimed(interaction, custom_id):  # no button class reads it
+            await self._answer_if_unanswered(interaction, unclaimed=True)
             return
         # A timer, not a sleeping task: nothing waits on it, and it costs nothing when answered.
         loop = asyncio.get_running_loop()
-        loop.call_later(self.seconds, lambda: self._spawn(self._answer_if_unanswered(interaction)))
+        loop.call_later(self.seconds, self._check_answered, interaction)
+
+    def _check_answered(self, interaction: discord.Interaction) -> None:
+        """The timer: a task only for a tap still unanswered (not one per tap)."""
+        if not interaction.response.is_done():
+            self._spawn(self._answer_if_unanswered(interaction))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
@@ -102,13 +97,13 @@ class UnansweredWatchdog(commands.Cog):
         task.add_done_callback(self._tasks.discard)
 
     async def _answer_if_unanswered(
-        self, interaction: discord.Interaction, *, crafted: bool = False
+        self, interaction: discord.Interaction, *, crafted: bool = False, unclaimed: bool = False
     ) -> None:
         if interaction.response.is_done():
             return
         if crafted:
             log.info("a tap named a button that is not on its message; answered at once")
-        else:
+        elif not unclaimed:  # a class claimed it but did not answer in time
             log.warning("a button tap went unanswered; answering it with a generic message")
         try:
             await refuse(interaction, NOT_ACTIVE)
@@ -117,5 +112,4 @@ class UnansweredWatchdog(commands.Cog):
 
 
 async def setup(bot: T2Bot) -> None:
-    bot.add_dynamic_items(UnknownButton)
     await bot.add_cog(UnansweredWatchdog())

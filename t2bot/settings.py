@@ -6,6 +6,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_EMERGENCY_NUMBER = "112 (Europe), 911 (US/Canada) or 999 (UK)"
@@ -33,6 +34,7 @@ _PUNCTUATION = frozenset("+-/,")
 _FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 
 
+@lru_cache(maxsize=256)  # pure; every card of every screen checks the number it shows
 def check_emergency_number(text: str) -> str:
     """The emergency number as it will be shown, or ``ValueError`` saying why it cannot be used.
 
@@ -116,6 +118,37 @@ def _kind(ch: str) -> str:
 
 
 DEFAULT_DATABASE_URL = "sqlite:///data/t2bot.sqlite3"
+MAX_SHARDS = 4096
+
+
+def _shards(env: dict[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """``SHARD_COUNT`` (shards of the whole bot) and ``SHARD_IDS`` (the ones this process runs,
+    e.g. ``0,1``; default: all of them)."""
+    count_text = env.get("SHARD_COUNT", "").strip()
+    ids_text = env.get("SHARD_IDS", "").strip()
+    if not count_text:
+        if ids_text:
+            raise SettingsError("SHARD_IDS needs SHARD_COUNT (the number of shards in total).")
+        return None, None
+    try:
+        count = int(count_text)
+    except ValueError:
+        raise SettingsError("SHARD_COUNT must be a whole number, for example 2.") from None
+    if not 1 <= count <= MAX_SHARDS:
+        raise SettingsError(f"SHARD_COUNT must be between 1 and {MAX_SHARDS}.")
+    if not ids_text:
+        return count, None
+    try:
+        ids = tuple(int(part) for part in ids_text.split(","))
+    except ValueError:
+        raise SettingsError(
+            "SHARD_IDS must be shard numbers separated by commas, like 0,1."
+        ) from None
+    if any(not 0 <= i < count for i in ids):
+        raise SettingsError(f"SHARD_IDS must be between 0 and SHARD_COUNT - 1 ({count - 1}).")
+    if len(set(ids)) != len(ids):
+        raise SettingsError("SHARD_IDS lists a shard twice.")
+    return count, ids
 
 
 class SettingsError(Exception):
@@ -131,11 +164,15 @@ class Settings:
     dev_guild_id: int | None = None
     retention_days: int = 180
     log_level: str = "INFO"
+    #: Sharding (see docs/scaling.md): None = one process, not sharded.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         """Read and check every setting; ``SettingsError`` names the first bad one and the fix."""
         env = dict(os.environ if env is None else env)
+        shard_count, shard_ids = _shards(env)
         return cls(
             discord_token=_token(env),
             database_url=_database_url(env),
@@ -144,6 +181,8 @@ class Settings:
             dev_guild_id=_dev_guild_id(env),
             retention_days=_retention_days(env),
             log_level=_log_level(env),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
 
     def require_token(self) -> str:

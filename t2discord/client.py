@@ -43,6 +43,7 @@ class T2Bot(commands.Bot):
         store: Store,
         *,
         sync_commands: bool = False,
+        **client_options: Any,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
@@ -52,6 +53,7 @@ class T2Bot(commands.Bot):
             help_command=None,
             tree_cls=T2CommandTree,
             allowed_mentions=discord.AllowedMentions.none(),
+            **client_options,
         )
         self.settings = settings
         self.knowledge = knowledge
@@ -109,11 +111,28 @@ class T2Bot(commands.Bot):
             await self.store.close()
 
 
+class ShardedT2Bot(T2Bot, commands.AutoShardedBot):
+    """``T2Bot`` running some shards of the bot (``SHARD_COUNT`` / ``SHARD_IDS``): Discord sends
+    this process only the events of servers on its shards, ``(guild_id >> 22) % shard_count``.
+    Several processes share one PostgreSQL database (see docs/scaling.md)."""
+
+
 def build_bot(settings: Settings, *, sync_commands: bool = False) -> T2Bot:
-    """Create the bot with its knowledge and store (not connected yet)."""
+    """Create the bot with its knowledge and store (not connected yet); sharded if
+    ``SHARD_COUNT`` is set."""
     knowledge = KnowledgeHolder.load(settings.knowledge_dir)
     store = Store(settings.database_url, retention_days=settings.retention_days)
-    return T2Bot(settings, knowledge, store, sync_commands=sync_commands)
+    if settings.shard_count is None:
+        return T2Bot(settings, knowledge, store, sync_commands=sync_commands)
+    shard_ids = list(settings.shard_ids) if settings.shard_ids is not None else None
+    return ShardedT2Bot(
+        settings,
+        knowledge,
+        store,
+        sync_commands=sync_commands,
+        shard_count=settings.shard_count,
+        shard_ids=shard_ids,
+    )
 
 
 CogT = TypeVar("CogT", bound=commands.Cog)

@@ -86,14 +86,14 @@ class Store:
 
     async def start(self) -> None:
         """Create the SQLite file if needed (private to this user) and bring the schema to the
-        newest migration."""
+        newest migration (Alembic is loaded only if it is not there yet)."""
         path = sqlite_file(self.url)
         if path is not None:
             prepare_sqlite_file(path)
         self.db.open()
         self.db.started = True
         try:
-            await self.db.run("write", migrate.upgrade, self.db.engine, timeout=None)
+            await self.db.run("write", migrate.upgrade_if_needed, self.db.engine, timeout=None)
         except BaseException:
             self.db.started = False
             raise

@@ -47,6 +47,7 @@ async def _bot_posts(env: Any, channel: Any, *buttons: discord.ui.Item[Any]) -> 
     return channel.last_message
 
 
+@pytest.mark.parametrize("watchdog", [True])  # it must leave a claimed id to its class
 async def test_a_new_prefix_is_answered_once(world) -> None:
     env, channel, alice = world.env, world.channel, world.alice
     assert NEW_PREFIX not in KNOWN_PREFIXES
@@ -54,10 +55,11 @@ async def test_a_new_prefix_is_answered_once(world) -> None:
     message = await _bot_posts(env, channel, NewFeatureButton(7).item)
     result = await alice.click(message, label="New")
     assert text_of(result) == "new feature 7"
-    assert result.followups == []  # the catch-all stayed silent
+    assert result.followups == []  # the watchdog stayed silent
     assert not env.errors
 
 
+@pytest.mark.parametrize("watchdog", [True])  # it answers ids no button class reads
 async def test_an_id_nobody_reads_gets_one_polite_answer(world) -> None:
     env, channel, alice = world.env, world.channel, world.alice
     message = await _bot_posts(

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import secrets
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.e2e.fake_discord.payloads import guild_payload
+from tests.e2e.fake_discord.payloads import guild_payload, snowflake
 
 # Gateway opcodes.
 DISPATCH = 0
@@ -67,6 +68,12 @@ class Session:
     sent: list[dict[str, Any]] = field(default_factory=list)
     connection: Connection | None = None
     resumes: int = 0
+    #: ``(shard_id, shard_count)`` from IDENTIFY; None: not sharded.
+    shard: tuple[int, int] | None = None
+
+    def serves(self, guild_id: int) -> bool:
+        """Whether Discord would send this server's events in this session."""
+        return self.shard is None or shard_of(guild_id, self.shard[1]) == self.shard[0]
 
     def next_dispatch(self, event: str, data: dict[str, Any]) -> dict[str, Any]:
         self.seq += 1
@@ -75,12 +82,19 @@ class Session:
         return payload
 
 
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's shard formula: the shard a server's events go to."""
+    return (guild_id >> 22) % shard_count
+
+
 @dataclass
 class GatewayEvent:
     """A line of the gateway log the tests can read (what the bot sent and what happened)."""
 
     kind: str
     detail: dict[str, Any] = field(default_factory=dict)
+    #: When it happened (monotonic): the benchmark reads heartbeat spacing from it.
+    at: float = field(default_factory=time.monotonic)
 
 
 class GatewayMixin:
@@ -166,7 +180,7 @@ class GatewayMixin:
     async def _dispatch(
         self, event: str, data: dict[str, Any], session: Session | None = None
     ) -> int:
-        session = session or self.current
+        session = session or self._session_for(data) or self.current
         if session is None:
             raise AssertionError("the bot has not identified yet")
         payload = session.next_dispatch(event, data)
@@ -176,6 +190,38 @@ class GatewayMixin:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await conn.send(payload)
         return payload["s"]
+
+    def _session_for(self, data: dict[str, Any]) -> Session | None:
+        """With sharded sessions connected: the newest one on the shard of the event's server
+        (routing by ``(guild_id >> 22) % shard_count``, as Discord does)."""
+        guild = data.get("guild_id")
+        if guild is None:
+            return None
+        with self._cond:
+            sharded = [s for s in self.sessions.values() if s.shard is not None]
+        for session in reversed(sharded):
+            if session.serves(int(guild)):
+                return session
+        return None
+
+    def guilds_for(self, session: Session) -> list[int]:
+        """The servers whose GUILD_CREATE a session gets (all of them when not sharded)."""
+        return [g for g in [self.guild_id, *self.more_guilds] if session.serves(g)]
+
+    def add_guild(self, shard: tuple[int, int] | None = None) -> int:
+        """Another server the bot is in (sent in READY to the sessions that serve it); with
+        ``shard=(id, count)`` its id falls on that shard."""
+        while True:
+            guild = snowflake()
+            if shard is None or shard_of(guild, shard[1]) == shard[0]:
+                break
+        with self._cond:
+            self.more_guilds.append(guild)
+        return guild
+
+    def sessions_on(self, shard_id: int) -> list[Session]:
+        with self._cond:
+            return [s for s in self.sessions.values() if s.shard and s.shard[0] == shard_id]
 
     async def _gateway(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(max_msg_size=0, compress=True)
@@ -213,18 +259,24 @@ class GatewayMixin:
             self._log("op", op=op)
 
     async def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
+        shard = data.get("shard")
         self._log(
             "identify",
             intents=data.get("intents"),
             compress=data.get("compress"),
             token_ok=data.get("token") == self.token,
+            shard=shard,
         )
         if data.get("token") != self.token:
             await conn.ws.close(code=CLOSE_AUTH_FAILED, message=b"Authentication failed.")
             return
-        session = Session()
+        session = Session(shard=(int(shard[0]), int(shard[1])) if shard else None)
         with self._cond:
             old = self.current
+            if session.shard is not None:  # another shard's session goes on
+                old = next(
+                    (s for s in reversed(self.sessions.values()) if s.shard == session.shard), None
+                )
             self.sessions[session.id] = session
             self.current = session
         if (
@@ -246,7 +298,7 @@ class GatewayMixin:
         ready = {
             "v": 10,
             "user": bot,
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds_for(session)],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": f"ws://{self.address}/gateway/resume/",
@@ -259,9 +311,13 @@ class GatewayMixin:
             "auth": {},
             "_trace": ["fake-discord"],
         }
+        if session.shard is not None:
+            ready["shard"] = list(session.shard)
         await conn.send(session.next_dispatch("READY", ready))
-        guild = guild_payload(self.guild_id, self.channel_id, self.owner.id, self.guild_name)
-        await conn.send(session.next_dispatch("GUILD_CREATE", guild))
+        for guild_id in self.guilds_for(session):
+            name = self.guild_name if guild_id == self.guild_id else f"Club {guild_id % 1000}"
+            guild = guild_payload(guild_id, self.channel_id, self.owner.id, name)
+            await conn.send(session.next_dispatch("GUILD_CREATE", guild))
         with self._cond:
             self.ready_count += 1
         self._log("ready", session=session.id)
@@ -279,7 +335,12 @@ class GatewayMixin:
             await conn.ws.close(code=CLOSE_AUTH_FAILED, message=b"Authentication failed.")
             return
         await self._resume_gate.wait()
-        replaced = session is not self.current and not self.multi_session
+        newest = self.current
+        if session is not None and session.shard is not None:
+            newest = next(
+                (s for s in reversed(self.sessions.values()) if s.shard == session.shard), None
+            )
+        replaced = session is not newest and not self.multi_session
         if session is None or self.refuse_resume or replaced:
             self.refuse_resume = False
             self._log("invalid_session")

@@ -147,6 +147,41 @@ class InteractionsMixin:
     ) -> InteractionRecord:
         """Build and dispatch one INTERACTION_CREATE (in the fake's server unless ``in_dm`` or
         another ``guild_id``: a server the bot has no GUILD_CREATE for)."""
+        record = self.build_interaction(
+            user, kind, data, message=message, in_dm=in_dm, guild_id=guild_id
+        )
+        self.dispatch("INTERACTION_CREATE", record.payload)
+        record.delivered = True
+        return record
+
+    async def interact_async(
+        self,
+        user: FakeUser,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        message: dict[str, Any] | None = None,
+        guild_id: int | None = None,
+    ) -> InteractionRecord:
+        """``interact`` for code running on the fake's own event loop (the benchmark's
+        members): dispatches without blocking the loop; ``created`` is the time it was sent."""
+        record = self.build_interaction(user, kind, data, message=message, guild_id=guild_id)
+        record.created = time.monotonic()
+        await self._dispatch("INTERACTION_CREATE", record.payload, self.target)
+        record.delivered = True
+        return record
+
+    def build_interaction(
+        self,
+        user: FakeUser,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        message: dict[str, Any] | None = None,
+        in_dm: bool = False,
+        guild_id: int | None = None,
+    ) -> InteractionRecord:
+        """One INTERACTION_CREATE payload, recorded but not sent yet (see ``interact``)."""
         gid = guild_id or self.guild_id
         iid = snowflake()
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(120)
@@ -207,8 +242,6 @@ class InteractionsMixin:
         with self._cond:
             self.interactions[iid] = record
             self._by_token[token] = record
-        self.dispatch("INTERACTION_CREATE", payload)
-        record.delivered = True
         return record
 
     def wait_answer(

@@ -63,6 +63,9 @@ class Fault:
 class RestMixin:
     """REST side of ``FakeDiscord``."""
 
+    #: Called after every recorded call (set up by ``FakeDiscord``).
+    call_hooks: list[Callable[[Call], None]]
+
     def fail_next(
         self, method: str, pattern: str, status: int, *, times: int = 1, retry_after: float = 0.4
     ) -> Fault:
@@ -230,6 +233,8 @@ class RestMixin:
         with self._cond:
             self.calls.append(call)
             self._cond.notify_all()
+        for hook in self.call_hooks:
+            hook(call)
         return response
 
     def _route(self, req: Request) -> Any:

@@ -51,6 +51,8 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
         self.guild_id = snowflake()
         self.channel_id = snowflake()
         self.guild_name = "Tri Club"
+        #: Servers besides ``guild_id`` (``add_guild``), e.g. one per shard.
+        self.more_guilds: list[int] = []
         self.users: dict[int, FakeUser] = {self.owner.id: self.owner}
         # Recorded state (guarded by self._cond).
         self._cond = threading.Condition()
@@ -80,6 +82,8 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = self._route_table()
+        #: Called on the fake's loop after every REST call (the benchmark waits on them).
+        self.call_hooks: list[Callable[[Call], None]] = []
 
     @property
     def address(self) -> str:

@@ -1,0 +1,219 @@
+"""Crowds of simulated members on the fake's own event loop (the benchmark and the load test).
+
+Each member does its next step as soon as it sees the answer to the last one. ``Driver`` sends
+interactions without blocking the loop and waits for their answers through ``call_hooks``;
+``t2_member`` is one member's session with the T2 bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from t2bot.knowledge import Knowledge
+from tests.e2e.fake_discord.model import (
+    APPLICATION_COMMAND,
+    AUTOCOMPLETE,
+    COMPONENT,
+    DEFERRED_CHANNEL_MESSAGE,
+    DEFERRED_UPDATE,
+    Call,
+    InteractionRecord,
+)
+from tests.e2e.fake_discord.payloads import FakeUser
+from tests.e2e.fake_discord.server import FakeDiscord
+
+#: A member waits this long for an answer before counting it as unanswered (Discord: 3 s).
+ANSWER_TIMEOUT = 15.0
+#: Taps per member stay under the bot's tap limit (15 in 10 s): path + routine taps.
+MAX_PATH_TAPS = 12
+ROUTINE_TAPS = ("Start", "Next")
+STRETCH_QUERIES = ("hip flex", "glute", "cat cow", "hamstring", "child", "pigeon")
+
+
+class Unanswered(Exception):
+    """An interaction got no visible answer in time (or a wrong one)."""
+
+
+def visible(record: InteractionRecord) -> bool:
+    """The member sees something (like ``FakeDiscord.wait_answer``)."""
+    if record.ack_type is None:
+        return False
+    if record.ack_type in (DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE):
+        return any(o[0] in ("edit", "followup") for o in record.outputs)
+    return True
+
+
+@dataclass
+class Sample:
+    kind: str  # "command", "tap", "autocomplete"
+    latency: float | None  # None: failed
+
+
+class Driver:
+    """Sends members' interactions on the fake's loop and waits for their answers (create it
+    on that loop)."""
+
+    def __init__(self, fake: FakeDiscord, timeout: float = ANSWER_TIMEOUT) -> None:
+        self.timeout = timeout
+        self.fake = fake
+        self.waiting: dict[int, tuple[InteractionRecord, asyncio.Future[None]]] = {}
+        self.samples: list[Sample] = []
+        fake.call_hooks.append(self._on_call)
+
+    def _on_call(self, call: Call | None = None) -> None:
+        for iid, (record, future) in list(self.waiting.items()):
+            if visible(record):
+                del self.waiting[iid]
+                if not future.done():
+                    future.set_result(None)
+
+    async def send(
+        self,
+        kind: str,
+        user: FakeUser,
+        itype: int,
+        data: dict[str, Any],
+        message: dict[str, Any] | None = None,
+    ) -> InteractionRecord:
+        record = await self.fake.interact_async(user, itype, data, message=message)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.waiting[record.id] = (record, future)
+        self._on_call()  # answered while we were sending
+        try:
+            await asyncio.wait_for(future, self.timeout)
+        except TimeoutError:
+            self.waiting.pop(record.id, None)
+            self.samples.append(Sample(kind, None))
+            raise Unanswered(record.label) from None
+        late = record.acked_at is None or record.refused
+        latency = None if late else record.acked_at - record.created  # type: ignore[operator]
+        self.samples.append(Sample(kind, latency))
+        if latency is None:
+            raise Unanswered(f"{record.label}: {record.refused}")
+        return record
+
+    def slash(
+        self, command: str, path: list[str], options: dict[str, Any], focused: str | None = None
+    ) -> dict[str, Any]:
+        cmd = self.fake.command(command)
+        return {
+            "id": cmd["id"],
+            "name": command,
+            "type": 1,
+            "options": self.fake._options(cmd, path, options, focused=focused),
+            "guild_id": str(self.fake.guild_id),
+        }
+
+    async def command(
+        self, user: FakeUser, command: str, *path: str, **options: Any
+    ) -> dict[str, Any]:
+        """Run a slash command; returns the message it shows."""
+        data = self.slash(command, list(path), options)
+        record = await self.send("command", user, APPLICATION_COMMAND, data)
+        return self.shown(record)
+
+    async def tap(self, user: FakeUser, message: dict[str, Any], label: str) -> dict[str, Any]:
+        custom_id = button(message, label)
+        data = {"custom_id": custom_id, "component_type": 2}
+        record = await self.send("tap", user, COMPONENT, data, message=message)
+        return self.shown(record)
+
+    def shown(self, record: InteractionRecord) -> dict[str, Any]:
+        if record.followup_ids:
+            return self.fake.messages[record.followup_ids[-1]]
+        if record.original_id is None or record.original_id not in self.fake.messages:
+            raise Unanswered(f"{record.label}: no message")
+        return self.fake.messages[record.original_id]
+
+
+def button(message: dict[str, Any], label: str) -> str:
+    """The custom id of the button labelled ``label`` on a message payload (exactly, else the
+    first label starting with it: "Start" finds "Start ▶")."""
+    found: list[dict[str, Any]] = []
+    stack = list(message.get("components") or [])
+    while stack:
+        item = stack.pop(0)
+        if item.get("type") == 2 and item.get("custom_id"):
+            found.append(item)
+        stack[:0] = list(item.get("components") or [])
+    for exact in (True, False):
+        for item in found:
+            text = str(item.get("label") or "")
+            if text == label if exact else text.startswith(label):
+                return str(item["custom_id"])
+    raise Unanswered(f"no button {label!r}")
+
+
+def random_plan(kb: Knowledge, rng: random.Random) -> list[str]:
+    """Labels of a path from the first screen to a ranked result, answers picked at random
+    (red-flag screens: "none of these"); at most ``MAX_PATH_TAPS`` taps."""
+    for _ in range(200):
+        labels: list[str] = []
+        node_id: str | None = kb.start
+        seen: set[str] = set()
+        while node_id is not None and node_id not in seen and len(labels) <= MAX_PATH_TAPS:
+            seen.add(node_id)
+            node = kb.node(node_id)
+            if node.kind == "red_flags":
+                labels.append(node.none_label)
+                node_id = node.next
+                continue
+            answer = rng.choice(node.answers)
+            labels.append(answer.label)
+            if answer.end == "result":
+                if len(labels) <= MAX_PATH_TAPS:
+                    return labels
+                break
+            node_id = answer.next
+    raise RuntimeError("no path to a result within the tap limit")
+
+
+async def t2_member(d: Driver, user: FakeUser, plan: list[str], stretch_query: str) -> None:
+    auto = d.slash("stretch", ["show"], {"name": stretch_query}, focused="name")
+    record = await d.send("autocomplete", user, AUTOCOMPLETE, auto)
+    if not record.choices:
+        raise Unanswered("no autocomplete choices")
+    await d.command(user, "stretch", "show", name=record.choices[0]["value"])
+    screen = await d.command(user, "backpain")
+    for label in plan:
+        screen = await d.tap(user, screen, label)
+    button(screen, "Start over")  # the ranked result
+    screen = await d.command(user, "stretch", "routine", minutes=10, focus="after_ride")
+    for label in ROUTINE_TAPS:
+        screen = await d.tap(user, screen, label)
+
+
+Member = Callable[[Driver, FakeUser, list[str], str], Awaitable[None]]
+
+
+async def crowd(
+    driver: Driver,
+    member: Member,
+    members: int,
+    sessions: int,
+    plans: list[list[str]],
+    prefix: str,
+) -> list[str]:
+    """``sessions`` member sessions, ``members`` at a time, each by a new member (run on the
+    fake's loop: ``fake._run(crowd(...))``); returns why the sessions that failed did."""
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(sessions):
+        queue.put_nowait(i)
+    failed: list[str] = []
+
+    async def worker() -> None:
+        while not queue.empty():
+            i = queue.get_nowait()
+            user = driver.fake.add_user(f"{prefix}_{i}")
+            query = STRETCH_QUERIES[i % len(STRETCH_QUERIES)]
+            try:
+                await member(driver, user, plans[i % len(plans)], query)
+            except Unanswered as exc:
+                failed.append(str(exc))
+
+    await asyncio.gather(*(worker() for _ in range(members)))
+    return failed
