@@ -105,6 +105,8 @@ class Words(Strict):
     """Words that name a symptom rather than a stretch (stems: "numb" finds "numbness")."""
     symptom_hint: Text
     """The care pointer a stretch search naming a symptom gets."""
+    generic_aliases: list[Text] = Field(default_factory=list)
+    """Aliases too general to show under "Also called" (they still find the stretch)."""
 
 
 class Meta(Strict):

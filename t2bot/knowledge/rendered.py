@@ -26,15 +26,14 @@ from t2bot.knowledge.limits import (
     SELECT_LABEL,
 )
 from t2bot.knowledge.model import Knowledge, Node, Urgency
+from t2bot.render.card import problems as card_problems
 from t2bot.settings import MAX_EMERGENCY_NUMBER
 from t2bot.stretches.cards import (
     choice_label,
     link_label,
-    picture_credit,
-    sources_lines,
+    stretch_card,
     stretch_description,
     stretch_label,
-    stretch_sections,
 )
 from t2bot.triage import engine
 from t2bot.triage.cards import (
@@ -281,12 +280,11 @@ def _stretches(kb: Knowledge) -> Iterator[Problem]:
             yield from _too_long(
                 (*here, "link_label"), "the link button", link_label(stretch), BUTTON_LABEL
             )
-        description = stretch_description(stretch)
+        description = stretch_description(kb, stretch)
         yield from _too_long(
             (*here, "aliases"), "the stretch card's text", description, STRETCH_DESCRIPTION
         )
-        fields = [(heading, "\n".join(lines)) for heading, lines in stretch_sections(stretch)]
-        fields.append(("Sources", "\n".join(sources_lines(kb, stretch.sources, markdown=True))))
+        card = stretch_card(kb, stretch)
         keys = {
             "How to": "steps",
             "Dose": "dose",
@@ -296,22 +294,14 @@ def _stretches(kb: Knowledge) -> Iterator[Problem]:
             "You need": "equipment",
             "Sources": "sources",
         }
-        for heading, value in fields:
+        for heading, value in card.fields:
             yield from _too_long(
-                (*here, keys.get(heading, heading)),
+                (*here, keys.get(heading.removesuffix(" (continued)"), heading)),
                 f"the stretch card's part {heading!r}",
                 value,
                 FIELD_VALUE,
             )
-        credit = picture_credit(stretch) or ""
-        yield from _too_long((*here, "image_credit"), "the picture credit", credit, EMBED_FOOTER)
-        total = len(stretch.name) + len(description) + len(credit)
-        total += sum(len(h) + len(v) for h, v in fields)
-        if total > EMBED_TOTAL:
-            yield (
-                here,
-                (
-                    f"the stretch card would be {total} characters in all; Discord allows "
-                    f"{EMBED_TOTAL}: shorten it"
-                ),
-            )
+        yield from _too_long((*here, "image_credit"), "the picture credit", card.note, EMBED_FOOTER)
+        for problem in card_problems(card):
+            if "characters in all" in problem or "parts (limit" in problem:
+                yield here, f"the stretch card: {problem}: shorten it"
