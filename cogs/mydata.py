@@ -239,8 +239,10 @@ def history_card(kb: Knowledge, results: list[SavedResult]) -> Card:
     note = ""
     for shown, result in enumerate(results):
         label = URGENCY_LABELS.get(result.urgency, result.urgency)
-        more = sections_of(f"{result.saved_utc:%Y-%m-%d} · {label}", describe(kb, result).split("\n"))
-        trial = Card(title, WHAT_IS_STORED, (*sections, *more), note="9999 more: /mydata export.")
+        more = sections_of(
+            f"{result.saved_utc:%Y-%m-%d} · {label}", describe(kb, result).split("\n")
+        )
+        trial = Card(title, WHAT_IS_STORED, (*sections, *more), note="9999 more: /mydata export")
         if problems(trial):
             note = f"{len(results) - shown} more: use /mydata export."
             break

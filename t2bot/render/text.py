@@ -25,6 +25,7 @@ _FALLBACK = {
     "“": '"',
     "”": '"',
     "…": "...",
+    "°": " deg ",
 }
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _COPY_BLOCK = re.compile(r"\n*[^\n]*\n```text\n.*?```", re.DOTALL)
@@ -88,12 +89,21 @@ def wrap(text: str, columns: int, indent: str = "") -> list[str]:
     return out
 
 
+def wrap_output(text: str, columns: int | None = None) -> str:
+    """Any terminal output wrapped to the width (lines that fit are left as they are)."""
+    columns = columns or width()
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines += wrap(line, columns) if len(line) > columns else [line]
+    return "\n".join(lines)
+
+
 def render(card: Card, columns: int | None = None, encoding: str | None = None) -> str:
     """A card as terminal text: title, text, each part under its heading, the reminder last."""
     columns = columns or width()
-    lines = ["", f"## {card.title}", *wrap(plain(card.body), columns)]
+    lines = ["", *wrap(f"## {card.title}", columns), *wrap(plain(card.body), columns)]
     for section in card.sections:
-        lines += ["", f"{section.heading}:"]
+        lines += ["", *wrap(f"{section.heading}:", columns)]
         for line in section.lines:
             lines += wrap(plain(line), columns, "  ")
     if card.footer:

@@ -8,6 +8,7 @@ the urgent one) is the footer of every finished card. The card model is ``t2bot.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from t2bot.knowledge.model import Answer, Flag, Knowledge, Node, Tip, Urgency
@@ -43,6 +44,7 @@ def fill(text: str, emergency_number: str) -> str:
     return text.replace("{emergency_number}", shown_number(emergency_number))
 
 
+@functools.lru_cache(maxsize=64)
 def shown_number(number: str) -> str:
     """The number as it goes into a card: checked again (a value stored before the rule
     existed may be anything; then the bot's default is shown) and Markdown-escaped."""
