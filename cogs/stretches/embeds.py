@@ -104,12 +104,16 @@ def routine_embed(
     kb: Knowledge, routine: Routine, *, title: str | None = None, start_button: bool = True
 ) -> discord.Embed:
     """The routine's overview; the small print mentions Start only where a Start button is."""
-    hint = "tap Start to go move by move" if start_button else ""
+    hint = "tap Start to go move by move, or pick a time below" if start_button else ""
     return embed_from_card(routine_card(kb, routine, title=title, start_hint=hint), COLOUR_INFO)
 
 
 def _step(spec: str, minutes: int, step: str, owner: int) -> RoutineStep:
     return RoutineStep(spec, minutes, step, owner)
+
+
+#: The times a routine's overview offers (each rebuilds the overview for that many minutes).
+MINUTE_CHOICES = (5, 10, 15, 20, 30)
 
 
 def routine_view(spec: str, minutes: int, owner: int, *, share: bool) -> discord.ui.View:
@@ -121,6 +125,15 @@ def routine_view(spec: str, minutes: int, owner: int, *, share: bool) -> discord
     )
     if share:
         view.add_item(stretch_id_button(ShareRoutine(spec, minutes), SHARE_LABEL))
+    for choice in MINUTE_CHOICES:
+        view.add_item(
+            stretch_id_button(
+                _step(spec, choice, OVERVIEW, owner),
+                f"{choice} min",
+                row=1,
+                disabled=choice == minutes,
+            )
+        )
     return view
 
 

@@ -200,6 +200,11 @@ async def test_build_my_routine_is_for_its_owner_only(world: World) -> None:
     embed = mine.response.embeds[0]
     assert embed.title.startswith("Your routine")
     assert "Glute bridge" in embed.description  # addresses both contributors
+    assert "For what your check found" in embed.description
+    # How many minutes: a time below rebuilds the overview in place.
+    assert "5 min" in labels(mine.response) and "15 min" in labels(mine.response)
+    longer = await world.alice.click(mine.response, label="15 min")
+    assert "(up to 15 min)" in longer.response.embeds[0].footer.text
     await world.alice.click(mine.response, label="Start ▶")
     assert mine.response.embeds[0].title.startswith("Move 1 of")
 
