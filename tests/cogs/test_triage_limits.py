@@ -106,3 +106,21 @@ async def test_an_oversized_card_is_refused_never_cut(real_kb) -> None:
     )
     with pytest.raises(CardTooLong):
         embed_from_card(huge, COLOUR_BY_URGENCY[None])
+
+
+async def test_members_never_read_of_the_thread_or_a_screen_they_no_longer_see(real_kb) -> None:
+    """Words for members: "clubs often believe", never "the thread" or "club thread posts";
+    no pointer to "the first screen" on a message that has replaced it."""
+    texts = []
+    for _state, outcome in all_paths(real_kb):
+        if isinstance(outcome, Result):
+            texts += [page_card(real_kb, outcome, page, "112").text() for page in PAGES]
+            break
+    for contributor in real_kb.contributors:
+        texts += [contributor.summary, contributor.evidence_note or ""]
+    texts += [tip.text + (tip.evidence_note or "") for tip in real_kb.tips]
+    texts += [flag.explain for node in real_kb.nodes for flag in node.flags]
+    for text in texts:
+        lowered = text.lower()
+        assert "the thread" not in lowered and "thread post" not in lowered, text
+        assert "first screen" not in lowered, text
