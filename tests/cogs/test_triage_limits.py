@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cogs.triage import Triage
@@ -70,6 +72,8 @@ async def test_every_page_of_every_path_is_whole_and_fits(real_kb) -> None:
             check_message(embed, Triage.outcome_view(real_kb, MEMBER, outcome, index))
             texts[page] = embed_text(embed)
             assert "…" not in texts[page] and "..." not in texts[page], (outcome.path, page)
+            # No nested bullets ("• What to try: • ...").
+            assert not re.search(r"•[^\n]*•", texts[page]), (outcome.path, page)
             pages += 1
         assert all(tip.text in texts["tips"] for tip in outcome.tips), outcome.path
         assert all(r.contributor.summary in texts["why"] for r in outcome.contributors)
