@@ -18,11 +18,13 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from t2bot.knowledge.model import Knowledge
+from t2bot.render.card import Card, Section, problems, sections_of
 from t2bot.storage import SavedResult, StoreUnavailable
+from t2bot.triage.cards import first_sentence
 from t2discord.client import T2Bot
 from t2discord.command_tree import tap_allowed
 from t2discord.custom_ids import DATA as PREFIX_DATA
-from t2discord.ui_kit import COLOUR_INFO, clip, refuse, reply, run_safely, update
+from t2discord.ui_kit import COLOUR_INFO, embed_from_card, refuse, reply, run_safely, update
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,6 @@ WHAT_IS_STORED = (
 BUSY = "I can't reach my storage right now. Nothing was changed; please try again in a minute."
 NOT_YOURS = "These buttons belong to someone else. Use /mydata to manage your own data."
 HISTORY_LIMIT = 10
-EMBED_BUDGET = 5500
 URGENCY_LABELS = {
     None: "self-care",
     "soon": "see a doctor within a few days",
@@ -175,29 +176,7 @@ class MyData(commands.Cog):
         await reply(interaction, embed=self.history_embed(results))
 
     def history_embed(self, results: list[SavedResult]) -> discord.Embed:
-        embed = discord.Embed(
-            title="Your saved results", colour=COLOUR_INFO, description=WHAT_IS_STORED
-        )
-        if not results:
-            embed.add_field(
-                name="Nothing saved",
-                value=(
-                    "After a /backpain check, press **Save to my history** to keep the result here."
-                ),
-            )
-            return embed
-        kb = self.bot.knowledge.current
-        budget = EMBED_BUDGET - len(embed.title or "") - len(embed.description or "")
-        for shown, result in enumerate(results):
-            label = URGENCY_LABELS.get(result.urgency, result.urgency)
-            name = f"{result.saved_utc:%Y-%m-%d} · {label}"
-            value = clip(describe(kb, result), 600)
-            if len(name) + len(value) > budget - 120:
-                embed.set_footer(text=f"{len(results) - shown} more: use /mydata export.")
-                break
-            embed.add_field(name=name, value=value, inline=False)
-            budget -= len(name) + len(value)
-        return embed
+        return embed_from_card(history_card(self.bot.knowledge.current, results), COLOUR_INFO)
 
     async def stored_about(self, interaction: discord.Interaction) -> dict[str, Any] | None:
         """Everything stored about the member (after deferring), or None after a polite refusal."""
@@ -249,6 +228,28 @@ class MyData(commands.Cog):
         )
 
 
+def history_card(kb: Knowledge, results: list[SavedResult]) -> Card:
+    """The member's saved results, newest first, each whole; those that do not fit are
+    counted in the small print (the export has them all)."""
+    title = "Your saved results"
+    if not results:
+        empty = "After a /backpain check, press **Save to my history** to keep the result here."
+        return Card(title, WHAT_IS_STORED, (Section("Nothing saved", (empty,)),))
+    sections: list[Section] = []
+    note = ""
+    for shown, result in enumerate(results):
+        label = URGENCY_LABELS.get(result.urgency, result.urgency)
+        more = sections_of(
+            f"{result.saved_utc:%Y-%m-%d} · {label}", describe(kb, result).split("\n")
+        )
+        trial = Card(title, WHAT_IS_STORED, (*sections, *more), note="9999 more: /mydata export")
+        if problems(trial):
+            note = f"{len(results) - shown} more: use /mydata export."
+            break
+        sections += more
+    return Card(title, WHAT_IS_STORED, tuple(sections), note=note)
+
+
 def describe(kb: Knowledge, result: SavedResult) -> str:
     """Contributor names and tips of a saved result, in today's wording of the knowledge."""
     contributors = [_name(kb.contributor, cid, "name") for cid in result.contributor_ids]
@@ -257,7 +258,8 @@ def describe(kb: Knowledge, result: SavedResult) -> str:
     if contributors:
         lines.append("**Likely contributors:** " + ", ".join(contributors))
     if tips:
-        lines.append("**Tips:** " + "; ".join(clip(tip, 90) for tip in tips))
+        lines.append("**Tips:**")
+        lines += [f"• {first_sentence(tip)}" for tip in tips]
     return "\n".join(lines) or "No contributors stood out."
 
 

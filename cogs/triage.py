@@ -19,14 +19,22 @@ from t2bot.knowledge.model import Knowledge
 from t2bot.storage import StoreUnavailable
 from t2bot.triage import actions, engine
 from t2bot.triage.actions import Action, Verb
-from t2bot.triage.cards import answer_label, flag_label, go_label, outcome_card, step_card
+from t2bot.triage.cards import (
+    PAGES,
+    answer_label,
+    flag_label,
+    go_label,
+    outcome_card,
+    page_card,
+    page_label,
+    step_card,
+)
 from t2bot.triage.engine import FlowError, FlowState, Outcome, Result, Step
 from t2bot.triage.ids import BadFlowId, FlowId
 from t2discord.client import T2Bot, feature_cog
 from t2discord.command_tree import owner_tap_allowed
 from t2discord.stretch_buttons import routine_button, stretch_button
 from t2discord.ui_kit import (
-    COLOUR_BY_URGENCY,
     embed_from_card,
     mark_done,
     refuse,
@@ -140,6 +148,9 @@ class Triage(commands.Cog):
             if action.verb is Verb.FOLLOW_UP:
                 await self.follow_up(interaction, kb, state)
                 return
+            if action.verb is Verb.PAGE:
+                await self.show_page(interaction, kb, fid.member_id, state, action.index or 0)
+                return
             position = actions.apply(kb, state, action)
         except FlowError:
             await refuse(interaction, INVALID)
@@ -169,6 +180,23 @@ class Triage(commands.Cog):
             "/mydata delete removes it.",
         )
         await mark_done(interaction, "Check-in set ✓")
+
+    async def show_page(
+        self,
+        interaction: discord.Interaction,
+        kb: Knowledge,
+        member_id: int,
+        state: FlowState,
+        page: int,
+    ) -> None:
+        """One page of a finished check, rebuilt from the button's state (nothing stored)."""
+        result = self.finished_result(kb, state)
+        if not 0 <= page < len(PAGES):
+            raise FlowError("no such page")
+        number = await self.emergency_number(interaction)
+        card = page_card(kb, result, PAGES[page], number)
+        view = self.outcome_view(kb, member_id, result, page)
+        await update(interaction, content=None, embed=embed_from_card(card), view=view)
 
     @staticmethod
     def finished_result(kb: Knowledge, state: FlowState) -> Result:
@@ -223,8 +251,7 @@ class Triage(commands.Cog):
         else:
             card = outcome_card(kb, position, number)
             view = self.outcome_view(kb, member_id, position)
-        embed = embed_from_card(card, COLOUR_BY_URGENCY[card.urgency and card.urgency.value])
-        return {"embed": embed, "view": view}
+        return {"embed": embed_from_card(card), "view": view}
 
     @staticmethod
     def step_view(kb: Knowledge, member_id: int, step: Step) -> discord.ui.View:
@@ -276,16 +303,34 @@ class Triage(commands.Cog):
         return view
 
     @staticmethod
-    def outcome_view(kb: Knowledge, member_id: int, outcome: Outcome) -> discord.ui.View:
+    def outcome_view(
+        kb: Knowledge, member_id: int, outcome: Outcome, page: int = 0
+    ) -> discord.ui.View:
+        """Under a finished check: its pages (the one shown is marked), the page's own buttons
+        (stretches, routine), then save, check-in and start over."""
         view = discord.ui.View(timeout=None)
-        path = outcome.path if isinstance(outcome, Result) else ""
         if isinstance(outcome, Result):
-            for stretch in outcome.stretches:
-                view.add_item(stretch_button(stretch))
-            if outcome.contributors:
+            path = outcome.path
+            for index, key in enumerate(PAGES):
+                shown = index == page
                 view.add_item(
-                    routine_button([r.contributor.id for r in outcome.contributors], member_id)
+                    flow_button(
+                        FlowId.of(kb.version, member_id, path, 0, actions.page(index)),
+                        page_label(kb, key),
+                        discord.ButtonStyle.primary if shown else discord.ButtonStyle.secondary,
+                        row=0 if index < 3 else 1,
+                        disabled=shown,
+                    )
                 )
+            if PAGES[page] == "stretches":
+                for stretch in outcome.stretches:
+                    view.add_item(stretch_button(stretch, row=2))
+                if outcome.contributors:
+                    view.add_item(
+                        routine_button(
+                            [r.contributor.id for r in outcome.contributors], member_id, row=3
+                        )
+                    )
             save = FlowId.of(kb.version, member_id, path, 0, actions.SAVE)
             view.add_item(
                 flow_button(save, "Save to my history", discord.ButtonStyle.secondary, row=4)

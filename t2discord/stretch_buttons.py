@@ -36,7 +36,11 @@ def stretch_button(
 
 
 def routine_button(
-    contributor_ids: list[str], owner_id: int, minutes: int = DEFAULT_MINUTES
+    contributor_ids: list[str],
+    owner_id: int,
+    minutes: int = DEFAULT_MINUTES,
+    *,
+    row: int | None = None,
 ) -> discord.ui.Button[discord.ui.View]:
     """ "Build my routine" for a triage result: moves aimed at these contributors (best first).
 
@@ -45,5 +49,8 @@ def routine_button(
     spec = RoutineSpec(contributors=tuple(contributor_ids)).encode()
     minutes = min(max(minutes, MIN_MINUTES), MAX_MINUTES)
     return stretch_id_button(
-        NewRoutine(spec, minutes, owner_id), "Build my routine", style=discord.ButtonStyle.primary
+        NewRoutine(spec, minutes, owner_id),
+        "Build my routine",
+        style=discord.ButtonStyle.primary,
+        row=row,
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from t2bot.triage.cards import Card
+from t2bot.render.card import Card, problems
 
 log = logging.getLogger(__name__)
 
@@ -73,37 +73,32 @@ async def mark_done(interaction: discord.Interaction, label: str) -> None:
         log.info("could not mark a button as done")
 
 
-def embed_from_card(card: Card, colour: discord.Colour) -> discord.Embed:
-    """Lay out a ``t2bot.triage.cards.Card`` as an embed, inside Discord's limits.
+class CardTooLong(ValueError):
+    """A card that Discord would refuse; the knowledge check and the tests keep this from
+    happening, so it is a bug, never cut to fit."""
 
-    The professional reminder is the last field and is never dropped: its room is kept first,
-    and sections that do not fit are shortened or left out instead.
-    """
-    embed = discord.Embed(
-        title=clip(card.title, 256), description=clip(card.body, 4000), colour=colour
-    )
-    budget = EMBED_TOTAL - len(embed.title or "") - len(embed.description or "")
-    reminder = ("See a professional", clip(card.footer, FIELD_VALUE)) if card.footer else None
-    if reminder:
-        budget -= len(reminder[0]) + len(reminder[1])
-    room_for_sections = MAX_FIELDS - (1 if reminder else 0)
-    for section in card.sections[:room_for_sections]:
-        name = clip(section.heading, 256)
-        room = min(FIELD_VALUE, budget - len(name))
-        if room < 40:
-            break
-        value = clip("\n".join(section.lines), room)
+
+def embed_from_card(card: Card, colour: discord.Colour | None = None) -> discord.Embed:
+    """The one renderer of a ``t2bot.render.card.Card`` as an embed: title, text, one field per
+    section, the closing reminder as the last field, small print in the footer. Nothing is cut:
+    a card that does not fit raises ``CardTooLong``."""
+    found = problems(card)
+    if found:
+        raise CardTooLong("; ".join(found))
+    if colour is None:
+        colour = COLOUR_BY_URGENCY[card.urgency and card.urgency.value]
+    embed = discord.Embed(title=card.title, description=card.body or None, colour=colour)
+    for name, value in card.fields:
         embed.add_field(name=name, value=value, inline=False)
-        budget -= len(name) + len(value)
-    if reminder:
-        embed.add_field(name=reminder[0], value=reminder[1], inline=False)
+    if card.note:
+        embed.set_footer(text=card.note)
+    if card.image_url:
+        embed.set_image(url=card.image_url)
+    if card.thumbnail_url:
+        embed.set_thumbnail(url=card.thumbnail_url)
     return embed
 
 
 def clip(text: str, limit: int) -> str:
+    """Shorten what a member typed (never the bot's own words) for an echo."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-EMBED_TOTAL = 6000
-FIELD_VALUE = 1024
-MAX_FIELDS = 25

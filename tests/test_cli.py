@@ -46,14 +46,15 @@ def test_console_whole_check_as_the_thread_poster() -> None:
     result = run_bot("--console", stdin="\n".join(taps) + "\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    ranked = out.split("most likely contributors (not a diagnosis):", 1)[1]
+    ranked = out.split("Most likely (not a diagnosis):", 1)[1]
     first = ranked.strip().splitlines()[0]
     assert first.startswith("1. ") and "aero" in first.lower(), first
     assert "physiotherapist" in out  # the professional reminder
 
 
 def test_console_saves_to_the_sqlite_default_and_lists_it(tmp_path: Path) -> None:
-    taps = ["1", "11", "9", "7", "5", "1", "1", "1", "2", "1", "1", "1", "4", "s", "3", "4"]
+    # ... "s" saves from the answer's pages, Enter goes back to the menu, 3 lists, Enter, quit.
+    taps = ["1", "11", "9", "7", "5", "1", "1", "1", "2", "1", "1", "1", "4", "s", "", "3", "", "4"]
     result = run_bot(
         "--console",
         stdin="\n".join(taps) + "\n",

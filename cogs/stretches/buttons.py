@@ -137,13 +137,15 @@ async def routine_step(cog: Stretches, interaction: discord.Interaction, sid: Ro
         share = spec.focus is not None and await cog.show_share(interaction)
         await update(
             interaction,
-            embed=routine_embed(routine),
+            embed=routine_embed(cog.kb, routine),
             view=routine_view(sid.spec, sid.minutes, sid.owner_id, share=share),
         )
     elif sid.step == DONE:
-        await update(interaction, **done_message(routine, sid.spec, sid.owner_id))
+        await update(interaction, **done_message(cog.kb, routine, sid.spec, sid.owner_id))
     elif sid.move_index is not None and sid.move_index < len(routine.moves):
-        await update(interaction, **move_message(routine, sid.move_index, sid.spec, sid.owner_id))
+        await update(
+            interaction, **move_message(cog.kb, routine, sid.move_index, sid.spec, sid.owner_id)
+        )
     else:
         await refuse(interaction, STALE)
 
@@ -210,7 +212,7 @@ async def share_routine(
     await _post_publicly(
         interaction,
         content=f"{interaction.user.mention} shared a routine:",
-        embed=routine_embed(routine, start_button=False),
+        embed=routine_embed(cog.kb, routine, start_button=False),
         view=shared_routine_view(sid.spec, sid.minutes),
     )
 

@@ -155,7 +155,7 @@ class Stretches(commands.Cog):
             )
             return
         typed = discord.utils.escape_markdown(clip(name.strip(), 40))
-        hint = symptom_hint(name)
+        hint = symptom_hint(kb, name)
         prefix = f"{hint}\n\n" if hint else ""
         if not found.suggestions:
             await refuse(
@@ -207,7 +207,7 @@ class Stretches(commands.Cog):
         share = spec.focus is not None and await self.show_share(interaction)
         await reply(
             interaction,
-            embed=routine_embed(routine),
+            embed=routine_embed(self.kb, routine),
             view=routine_view(spec.encode(), minutes, owner, share=share),
         )
 

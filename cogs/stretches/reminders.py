@@ -127,7 +127,9 @@ class StretchReminders(commands.Cog):
         try:
             channel = await self.bot.create_dm(discord.Object(id=owner))
             await channel.send(
-                content="Time for your stretch routine.", embed=routine_embed(routine), view=view
+                content="Time for your stretch routine.",
+                embed=routine_embed(self.bot.knowledge.current, routine),
+                view=view,
             )
         except discord.Forbidden:
             await store.reminder_failed(reminder.id, "direct messages closed")

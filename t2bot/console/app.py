@@ -5,16 +5,21 @@ Works with a pipe (``printf '1\\n3\\n2\\n' | uv run bot.py --console``) and exit
 
 from __future__ import annotations
 
+import logging
+import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 
 from t2bot.console.history import ConsoleHistory
 from t2bot.knowledge import KnowledgeError, load_knowledge
 from t2bot.knowledge.model import Knowledge
+from t2bot.render.card import Card, Section
+from t2bot.render.text import render, safe, wrap_output
 from t2bot.settings import Settings
 from t2bot.triage import actions, engine
 from t2bot.triage.actions import Action
-from t2bot.triage.cards import Card, outcome_card, step_card
+from t2bot.triage.cards import PAGES, outcome_card, page_card, page_label, step_card
 from t2bot.triage.engine import FlowState, Result, Step
 
 ReadLine = Callable[[], str | None]
@@ -35,8 +40,14 @@ def run_console(settings: Settings) -> int:
         line = sys.stdin.readline()
         return None if line == "" else line.strip()
 
+    encoding = getattr(sys.stdout, "encoding", None)
+
     def write(text: str) -> None:
-        print(text, flush=True)
+        # Whatever the terminal's encoding (LANG=C, PYTHONIOENCODING=ascii), never a crash.
+        print(safe(wrap_output(text), encoding), flush=True)
+
+    # Quiet logs: only warnings, on standard error, never inside the conversation.
+    logging.getLogger().setLevel(logging.WARNING)
 
     history = ConsoleHistory(settings)
     try:
@@ -49,7 +60,7 @@ def run_console(settings: Settings) -> int:
     return 0
 
 
-MENU = "1. Back-pain check\n2. Stretches\n3. My saved results\n4. Quit"
+MENU = "1. Back-pain check\n2. Stretches\n3. My saved results\n4. Quit\n(type a number)"
 
 
 def main_menu(
@@ -72,9 +83,26 @@ def main_menu(
         elif choice == "2":
             run_stretch_menu(kb, read_line, write)
         elif choice == "3" and history is not None:
-            write("\n".join(["\nSaved results:", *(f"  {line}" for line in history.lines(kb))]))
+            if not saved_results(kb, history, read_line, write):
+                return
         else:
             write("Please type a number from the menu.")
+
+
+def saved_results(
+    kb: Knowledge, history: ConsoleHistory, read_line: ReadLine, write: Write
+) -> bool:
+    """List the results saved from this computer; offer to delete them. False at end of input."""
+    write("\n".join(["\nSaved results:", *(f"  {line}" for line in history.lines(kb))]))
+    write("Type d to delete every saved result, or Enter for the menu.")
+    choice = _ask(read_line, write)
+    if choice == "d":
+        write("Delete every saved result from this computer? Type yes to confirm.")
+        confirm = _ask(read_line, write)
+        if confirm is None:
+            return False
+        write(history.delete() if confirm == "yes" else "Nothing was deleted.")
+    return choice is not None
 
 
 def triage(
@@ -87,7 +115,7 @@ def triage(
     """Run one back-pain check. Returns False when input ended."""
     position: Step | engine.Outcome = engine.current(kb, FlowState())
     while isinstance(position, Step):
-        write(render_card(step_card(kb, position, emergency_number)))
+        write(render_card(keyboard_words(step_card(kb, position, emergency_number))))
         write(_choices(position))
         choice = _ask(read_line, write)
         if choice is None:
@@ -99,14 +127,48 @@ def triage(
             position = _apply(kb, position, choice)
         except ValueError:
             write("Please type one of the numbers shown, or " + NAV_HELP + ".")
-    write(render_card(outcome_card(kb, position, emergency_number)))
-    if history is None or not isinstance(position, Result):
+    if not isinstance(position, Result):
+        write(render_card(outcome_card(kb, position, emergency_number)))
         return True
-    write("Type s to save this result to your history (ids and date only), or Enter for the menu.")
-    choice = _ask(read_line, write)
-    if choice == "s":
-        write(history.save(kb, position))
-    return choice is not None
+    return _pages(kb, position, emergency_number, read_line, write, history)
+
+
+def page_menu(kb: Knowledge, shown: int, can_save: bool) -> str:
+    """The numbered pages of a finished check (the one shown is marked)."""
+    items = [
+        f"{i}. {page_label(kb, key)}{' (shown)' if i - 1 == shown else ''}"
+        for i, key in enumerate(PAGES, start=1)
+    ]
+    ways = "s = save to your history, " if can_save else ""
+    return "Pages: " + " | ".join(items) + f"\n({ways}Enter = back to the menu)"
+
+
+def _pages(
+    kb: Knowledge,
+    result: Result,
+    emergency_number: str,
+    read_line: ReadLine,
+    write: Write,
+    history: ConsoleHistory | None,
+) -> bool:
+    """The same pages as in Discord, by number. Returns False when input ended."""
+    shown = 0
+    while True:
+        card = page_card(kb, result, PAGES[shown], emergency_number)
+        words = kb.meta.words
+        write(render_card(replace(card, body=card.body.replace(words.more, words.more_console))))
+        write(page_menu(kb, shown, history is not None))
+        choice = _ask(read_line, write)
+        if choice is None:
+            return False
+        if choice == "":
+            return True
+        if choice == "s" and history is not None:
+            write(history.save(kb, result))
+        elif choice.isdigit() and 1 <= int(choice) <= len(PAGES):
+            shown = int(choice) - 1
+        else:
+            write(f"Please type a page number from 1 to {len(PAGES)}, or Enter for the menu.")
 
 
 def _apply(kb: Knowledge, step: Step, choice: str) -> Step | engine.Outcome:
@@ -150,14 +212,33 @@ def _ask(read_line: ReadLine, write: Write) -> str | None:
 
 
 def render_card(card: Card) -> str:
-    parts = [f"\n## {card.title}", _plain(card.body)]
-    for section in card.sections:
-        parts.append(f"\n{section.heading}:")
-        parts.extend(f"  {_plain(line)}" for line in section.lines)
-    if card.footer:
-        parts.append(f"\n{_plain(card.footer)}")
-    return "\n".join(parts)
+    """The one terminal renderer (``t2bot.render.text``), wrapped to the terminal's width."""
+    return render(card)
 
 
-def _plain(text: str) -> str:
-    return text.replace("**", "")
+#: Discord's words on the screens, and a keyboard's, in the order they are tried.
+_KEYBOARD_WORDS = (
+    (re.compile(r"\(tick all that apply\)"), "(type each number that applies)"),
+    (re.compile(r"\(tap the first that fits\)"), "(type the number of the first that fits)"),
+    (re.compile(r"\bTap (the|every)\b"), r"Type the number of \1"),
+    (re.compile(r"\btap it\b"), "type its number"),
+    (re.compile(r"\bone tap\b"), "one number"),
+    (re.compile(r"\bthen Continue\b"), "then the number to continue"),
+    (re.compile(r"\btaps?\b"), "type"),
+    (re.compile(r"\bTaps?\b"), "Type"),
+)
+
+
+def keyboard(text: str) -> str:
+    for pattern, words in _KEYBOARD_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def keyboard_words(card: Card) -> Card:
+    """A screen's card in words for a keyboard: "type the numbers", never "tap"."""
+    sections = tuple(
+        Section(keyboard(section.heading), tuple(keyboard(line) for line in section.lines))
+        for section in card.sections
+    )
+    return replace(card, body=keyboard(card.body), sections=sections)

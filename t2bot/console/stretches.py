@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from t2bot.knowledge.model import Knowledge
-from t2bot.stretches.cards import AREA_LABELS, list_text, routine_text, stretch_text
+from t2bot.render.text import render
+from t2bot.stretches.cards import AREA_LABELS, list_card, routine_card, stretch_card
 from t2bot.stretches.lookup import find_stretch
 from t2bot.stretches.routines import (
     FOCUS_LABELS,
@@ -69,7 +70,7 @@ def _list(kb: Knowledge, ask: Callable[[str], str], write: Write) -> None:
     index = _pick(answer, len(areas))
     if answer and index is None:
         write("Showing all areas.")
-    write(list_text(kb, areas[index] if index is not None else None))
+    write(render(list_card(kb, areas[index] if index is not None else None, None)))
 
 
 def _show(kb: Knowledge, ask: Callable[[str], str], write: Write) -> None:
@@ -78,7 +79,7 @@ def _show(kb: Knowledge, ask: Callable[[str], str], write: Write) -> None:
         return
     found = find_stretch(kb, name)
     if found.stretch is not None:
-        write(stretch_text(kb, found.stretch))
+        write(render(stretch_card(kb, found.stretch)))
         return
     if not found.suggestions:
         write("I don't know that stretch. Choose 1 to see the list.")
@@ -90,23 +91,30 @@ def _show(kb: Knowledge, ask: Callable[[str], str], write: Write) -> None:
     )
     index = _pick(ask("> "), len(found.suggestions))
     if index is not None:
-        write(stretch_text(kb, found.suggestions[index]))
+        write(render(stretch_card(kb, found.suggestions[index])))
 
 
 def _routine(kb: Knowledge, ask: Callable[[str], str], write: Write) -> None:
     focuses = list(FOCUS_LABELS)
-    write("Focus?\n" + _numbered([FOCUS_LABELS[f] for f in focuses]))
-    index = _pick(ask("> "), len(focuses))
-    if index is None:
-        write("Please choose one of the numbers shown.")
-        return
-    answer = ask(f"How many minutes ({MIN_MINUTES}-{MAX_MINUTES})?")
-    if not answer.isdigit() or not MIN_MINUTES <= int(answer) <= MAX_MINUTES:
+    write(
+        "Focus? (type its number, Enter to go back)\n"
+        + _numbered([FOCUS_LABELS[f] for f in focuses])
+    )
+    while (index := _pick(choice := ask("> "), len(focuses))) is None:
+        if not choice:
+            return
+        write("Please type one of the numbers shown.")
+    write(f"Focus: {FOCUS_LABELS[focuses[index]]}.")
+    while True:  # a bad answer asks again and keeps the chosen focus
+        answer = ask(f"How many minutes ({MIN_MINUTES}-{MAX_MINUTES})? Enter to go back.")
+        if not answer:
+            return
+        if answer.isdigit() and MIN_MINUTES <= int(answer) <= MAX_MINUTES:
+            break
         write(f"Please type a whole number from {MIN_MINUTES} to {MAX_MINUTES}.")
-        return
     try:
         routine = build_for_focus(kb, focuses[index], int(answer))
     except RoutineError as exc:
         write(str(exc))
         return
-    write(routine_text(routine))
+    write(render(routine_card(kb, routine)))

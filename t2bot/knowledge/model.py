@@ -47,6 +47,67 @@ class UrgencyText(Strict):
 
     title: Text
     action: Text
+    """What to do now, where and how fast."""
+    stop: Text | None = None
+    """What to stop until seen."""
+    call_if: Text | None = None
+    """Which new signs mean calling the emergency number, named in words."""
+
+
+class PageLabels(Strict):
+    """The buttons of an answer's pages (each page is also its heading)."""
+
+    summary: ButtonLabel
+    why: ButtonLabel
+    tips: ButtonLabel
+    stretches: ButtonLabel
+    clinician: ButtonLabel
+    sources: ButtonLabel
+
+
+class Words(Strict):
+    """Member-facing words of the answer pages, stretch replies and DMs (one place per feature,
+    so a translation is one folder)."""
+
+    pages: PageLabels
+    result_title: Text
+    likely: Text
+    """Summary: the line above the top contributors."""
+    try_first: Text
+    """Summary: the line above the three most useful actions."""
+    more: Text
+    """Summary: where the rest is (Discord: tap)."""
+    more_console: Text
+    """The same for the terminal (type a number)."""
+    safety_net: Text
+    """Summary and stretch replies: the signs that mean get care now."""
+    evidence: Text
+    """Before a contributor's or tip's evidence note."""
+    club_source: Text
+    """The short name of the club's shared experience on the Sources page."""
+    no_stretches: Text
+    clinician_intro: Text
+    clinician_copy: Text
+    ruled_out: Text
+    answered: Text
+    contributors: Text
+    nothing_named: Text
+    tell_them: Text
+    stop_heading: Text
+    call_if_heading: Text
+    stretch_safety: Text
+    """One line on every stretch reply: when to stop, when to get care."""
+    stretch_pointer: Text
+    """Points stretch replies to /backpain."""
+    stretch_safety_heading: ButtonLabel
+    routine_done: Text
+    """After a walked-through routine; ``{moves}`` and ``{time}`` are filled in."""
+    symptom_words: list[Text] = Field(min_length=1)
+    """Words that name a symptom rather than a stretch (stems: "numb" finds "numbness")."""
+    symptom_hint: Text
+    """The care pointer a stretch search naming a symptom gets."""
+    generic_aliases: list[Text] = Field(default_factory=list)
+    """Aliases too general to show under "Also called" (they still find the stretch)."""
 
 
 class Meta(Strict):
@@ -67,6 +128,7 @@ class Meta(Strict):
     min_score: int = Field(default=2, ge=1)
     """A contributor needs at least this score to be named; below it, nothing stands out."""
     sources: list[str] = Field(default_factory=list)
+    words: Words
 
 
 class Answer(Strict):

@@ -26,23 +26,24 @@ from t2bot.knowledge.limits import (
     SELECT_LABEL,
 )
 from t2bot.knowledge.model import Knowledge, Node, Urgency
+from t2bot.render.card import problems as card_problems
 from t2bot.settings import MAX_EMERGENCY_NUMBER
 from t2bot.stretches.cards import (
     choice_label,
     link_label,
-    picture_credit,
-    sources_lines,
+    stretch_card,
     stretch_description,
     stretch_label,
-    stretch_sections,
 )
 from t2bot.triage import engine
 from t2bot.triage.cards import (
+    PAGES,
     Card,
     answer_label,
     flag_label,
     go_label,
     outcome_card,
+    page_card,
     reminder_for,
     step_card,
 )
@@ -64,7 +65,7 @@ Problem = tuple[Place, str]
 #: uses that limit, so that nothing is cut (``t2discord.ui_kit.embed_from_card``: 4000;
 #: ``cogs.stretches.stretch_embed``: 1000).
 CARD_DESCRIPTION = 4000
-STRETCH_DESCRIPTION = 1000
+STRETCH_DESCRIPTION = 4000
 #: The name of the field that carries a card's footer (the professional reminder).
 REMINDER_FIELD = "See a professional"
 #: Cards are checked with the longest emergency number an admin may set.
@@ -158,11 +159,14 @@ def _flow_cards(kb: Knowledge) -> Iterator[Problem]:
         if node.kind == "red_flags":
             yield from _escalations(kb, node, here, path, can_tick)
     for e_index, ending in enumerate(kb.endings):
+        places = {"footer": _reminder(kb, ShortEnding(ending))}
+        if ending.urgency is not None:
+            places["title"] = ("meta", "urgency", ending.urgency.value, "title")
         yield from _card(
             outcome_card(kb, ShortEnding(ending), LONGEST_NUMBER),
             "this ending",
             ("endings", e_index),
-            {"footer": _reminder(kb, ShortEnding(ending))},
+            places,
         )
     yield from _results(kb)
 
@@ -214,19 +218,21 @@ def _results(kb: Knowledge) -> Iterator[Problem]:
         tips = tuple(kb.tip(tip_id) for tip_id in contributor.tips[:MAX_TIPS])
         fitting = [s for s in kb.stretches if contributor.id in s.addresses][:MAX_STRETCHES]
         result = Result((ranked,), tips, tuple(fitting))
-        yield from _card(
-            outcome_card(kb, result, LONGEST_NUMBER),
-            "the answer that names this contributor",
-            ("contributors", c_index),
-            {"footer": ("meta", "professional_reminder")},
-        )
+        for page in PAGES:
+            yield from _card(
+                page_card(kb, result, page, LONGEST_NUMBER),
+                f"the answer that names this contributor ({page} page)",
+                ("contributors", c_index),
+                {"footer": ("meta", "professional_reminder")},
+            )
     nothing = engine.rank(kb, [])
-    yield from _card(
-        outcome_card(kb, nothing, LONGEST_NUMBER),
-        "the answer when nothing stands out",
-        ("meta", "nothing_stands_out"),
-        {"sections": ("tips",), "footer": ("meta", "professional_reminder")},
-    )
+    for page in PAGES:
+        yield from _card(
+            page_card(kb, nothing, page, LONGEST_NUMBER),
+            f"the answer when nothing stands out ({page} page)",
+            ("meta", "nothing_stands_out"),
+            {"sections": ("tips",), "footer": ("meta", "professional_reminder")},
+        )
 
 
 def _card(card: Card, what: str, place: Place, places: dict[str, Place]) -> Iterator[Problem]:
@@ -274,12 +280,11 @@ def _stretches(kb: Knowledge) -> Iterator[Problem]:
             yield from _too_long(
                 (*here, "link_label"), "the link button", link_label(stretch), BUTTON_LABEL
             )
-        description = stretch_description(stretch)
+        description = stretch_description(kb, stretch)
         yield from _too_long(
             (*here, "aliases"), "the stretch card's text", description, STRETCH_DESCRIPTION
         )
-        fields = [(heading, "\n".join(lines)) for heading, lines in stretch_sections(stretch)]
-        fields.append(("Sources", "\n".join(sources_lines(kb, stretch.sources, markdown=True))))
+        card = stretch_card(kb, stretch)
         keys = {
             "How to": "steps",
             "Dose": "dose",
@@ -289,22 +294,14 @@ def _stretches(kb: Knowledge) -> Iterator[Problem]:
             "You need": "equipment",
             "Sources": "sources",
         }
-        for heading, value in fields:
+        for heading, value in card.fields:
             yield from _too_long(
-                (*here, keys.get(heading, heading)),
+                (*here, keys.get(heading.removesuffix(" (continued)"), heading)),
                 f"the stretch card's part {heading!r}",
                 value,
                 FIELD_VALUE,
             )
-        credit = picture_credit(stretch) or ""
-        yield from _too_long((*here, "image_credit"), "the picture credit", credit, EMBED_FOOTER)
-        total = len(stretch.name) + len(description) + len(credit)
-        total += sum(len(h) + len(v) for h, v in fields)
-        if total > EMBED_TOTAL:
-            yield (
-                here,
-                (
-                    f"the stretch card would be {total} characters in all; Discord allows "
-                    f"{EMBED_TOTAL}: shorten it"
-                ),
-            )
+        yield from _too_long((*here, "image_credit"), "the picture credit", card.note, EMBED_FOOTER)
+        for problem in card_problems(card):
+            if "characters in all" in problem or "parts (limit" in problem:
+                yield here, f"the stretch card: {problem}: shorten it"

@@ -1,11 +1,22 @@
-"""Words for stretches and routines, shared by the terminal mode and the Discord embeds."""
+"""Stretches and routines as cards (``t2bot.render.card``), for Discord and the terminal alike.
+
+Every card a member gets about a move (a stretch, a routine, a move of the walk-through, the end
+of a routine, a reminder DM) ends with the safety line and the pointer to /backpain from
+``meta.words`` in the knowledge.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
-from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Stretch
+from t2bot.knowledge.model import Knowledge, Stretch
+from t2bot.render.card import Card, Section, sections_of
+from t2bot.render.sources import source_lines
 from t2bot.stretches.routines import Routine
+
+#: Stretches per page of the list.
+PAGE_SIZE = 6
 
 AREA_LABELS: dict[str, str] = {
     "hips": "Hips",
@@ -44,11 +55,26 @@ def choice_label(stretch: Stretch, alias: str | None = None) -> str:
     return stretch.name if alias is None else f"{stretch.name} ({alias})"
 
 
-def stretch_description(stretch: Stretch) -> str:
+def shown_aliases(kb: Knowledge, stretch: Stretch) -> list[str]:
+    """Other names worth showing: not the name itself, not a generic word ("warm up") listed
+    in ``meta.words.generic_aliases`` (those still find the stretch in a search)."""
+    generic = {word.casefold() for word in kb.meta.words.generic_aliases}
+    seen = {stretch.name.casefold()}
+    shown = []
+    for alias in stretch.aliases:
+        key = alias.casefold().replace("-", " ")
+        if key not in generic and key not in seen:
+            seen.add(key)
+            shown.append(alias)
+    return shown
+
+
+def stretch_description(kb: Knowledge, stretch: Stretch) -> str:
     """The lines under a stretch card's title: area, kind and time, and other names."""
     lines = [stretch_subtitle(stretch)]
-    if stretch.aliases:
-        lines.append("Also called: " + ", ".join(stretch.aliases))
+    aliases = shown_aliases(kb, stretch)
+    if aliases:
+        lines.append("Also called: " + ", ".join(aliases))
     return "\n".join(lines)
 
 
@@ -62,31 +88,6 @@ def duration(seconds: int) -> str:
     if not minutes:
         return f"{rest} s"
     return f"{minutes} min" if not rest else f"{minutes} min {rest} s"
-
-
-def source_label(kb: Knowledge, source: str) -> tuple[str, str | None]:
-    """``thread#3`` -> ``("club thread, post 3", None)``; a reference key -> (title, url)."""
-    match = THREAD_SOURCE.match(source)
-    if match:
-        return f"club thread, post {match[1]}", None
-    reference = kb.references.get(source)
-    if reference is None:
-        return source, None
-    return reference.title, reference.url
-
-
-def sources_lines(kb: Knowledge, sources: Iterable[str], *, markdown: bool = False) -> list[str]:
-    """One line per distinct source; ``markdown`` makes references clickable links."""
-    lines: list[str] = []
-    for source in dict.fromkeys(sources):
-        label, url = source_label(kb, source)
-        if url is None:
-            lines.append(label)
-        elif markdown:
-            lines.append(f"[{label}]({url})")
-        else:
-            lines.append(f"{label} <{url}>")
-    return lines
 
 
 def summary_line(stretch: Stretch) -> str:
@@ -117,24 +118,6 @@ def stretch_subtitle(stretch: Stretch) -> str:
     return f"{area} · {kind} · about {duration(stretch.seconds)}"
 
 
-def stretch_text(kb: Knowledge, stretch: Stretch) -> str:
-    """The whole stretch as plain text."""
-    parts = [f"## {stretch.name}", stretch_subtitle(stretch)]
-    if stretch.aliases:
-        parts.append("Also called: " + ", ".join(stretch.aliases))
-    for heading, lines in stretch_sections(stretch):
-        parts.append(f"\n{heading}:")
-        parts.extend(f"  {line}" for line in lines)
-    if stretch.link_url:
-        parts.append(f"\n{link_label(stretch)}: {stretch.link_url}")
-    if stretch.image_url:
-        credit = f" ({stretch.image_credit})" if stretch.image_credit else ""
-        parts.append(f"Picture: {stretch.image_url}{credit}")
-    parts.append("\nSources:")
-    parts.extend(f"  {line}" for line in sources_lines(kb, stretch.sources))
-    return "\n".join(parts)
-
-
 def stretches_in(kb: Knowledge, area: str | None = None) -> list[Stretch]:
     """Stretches of one area (or all), grouped by area in the usual order, then by name."""
     areas = list(AREA_LABELS)
@@ -157,14 +140,6 @@ def list_lines(stretches: Iterable[Stretch], *, markdown: bool = False) -> list[
     return lines
 
 
-def list_text(kb: Knowledge, area: str | None = None) -> str:
-    stretches = stretches_in(kb, area)
-    if not stretches:
-        return "No stretches for that area yet."
-    title = "Stretches" if area is None else f"Stretches: {AREA_LABELS.get(area, area)}"
-    return "\n".join([f"## {title}", *list_lines(stretches)])
-
-
 def routine_heading(routine: Routine) -> str:
     return f"{routine.title} · {duration(routine.total_seconds)}"
 
@@ -176,26 +151,99 @@ def routine_lines(routine: Routine) -> list[str]:
     ]
 
 
-def routine_text(routine: Routine) -> str:
-    parts = [f"## {routine_heading(routine)}"]
-    if routine.note:
-        parts.append(routine.note)
-    parts.extend(routine_lines(routine))
-    parts.append(
-        f"Total: {duration(routine.total_seconds)} (you asked for up to {routine.minutes} min)."
-    )
-    return "\n".join(parts)
-
-
 def move_heading(routine: Routine, index: int) -> str:
     return f"Move {index + 1} of {len(routine.moves)}: {routine.moves[index].name}"
 
 
-def move_text(routine: Routine, index: int) -> str:
+def safe_card(kb: Knowledge, card: Card) -> Card:
+    """``card`` with the stretch safety line and the /backpain pointer as its closing part."""
+    words = kb.meta.words
+    return Card(
+        card.title,
+        card.body,
+        card.sections,
+        f"{words.stretch_safety}\n{words.stretch_pointer}",
+        None,
+        True,
+        words.stretch_safety_heading,
+        card.note,
+        card.image_url,
+        card.thumbnail_url,
+    )
+
+
+def stretch_card(kb: Knowledge, stretch: Stretch) -> Card:
+    """The whole stretch: how to, dose, cues, mistakes, cautions, kit, sources, picture."""
+    sections: list[Section] = []
+    for heading, lines in stretch_sections(stretch):
+        sections += sections_of(heading, lines)
+    sections += sections_of("Sources", source_lines(kb, stretch.sources))
+    card = Card(
+        stretch.name,
+        stretch_description(kb, stretch),
+        tuple(sections),
+        note=picture_credit(stretch) or "",
+        image_url=stretch.image_url,
+    )
+    return safe_card(kb, card)
+
+
+def list_pages(kb: Knowledge, area: str | None) -> int:
+    return max(1, math.ceil(len(stretches_in(kb, area)) / PAGE_SIZE))
+
+
+def list_chunk(kb: Knowledge, area: str | None, page: int) -> tuple[int, list[Stretch]]:
+    """The page (kept in range) and its stretches."""
+    stretches = stretches_in(kb, area)
+    page = min(max(page, 0), list_pages(kb, area) - 1)
+    return page, stretches[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+
+
+def list_card(kb: Knowledge, area: str | None, page: int | None, *, hint: str = "") -> Card:
+    """A page of the stretch list (``page=None``: all of it, for the terminal)."""
+    if page is None:
+        chunk, note = stretches_in(kb, area), ""
+    else:
+        page, chunk = list_chunk(kb, area, page)
+        note = f"Page {page + 1} of {list_pages(kb, area)}"
+        note += f" · {hint}" if hint else ""
+    title = "Stretches" if area is None else f"Stretches: {AREA_LABELS.get(area, area)}"
+    body = "\n".join(list_lines(chunk, markdown=True)) or "None for this area yet."
+    return safe_card(kb, Card(title, body, note=note))
+
+
+def routine_card(
+    kb: Knowledge, routine: Routine, *, title: str | None = None, start_hint: str = ""
+) -> Card:
+    """A routine's overview; ``start_hint`` says how to start it where that is possible."""
+    lines = ([routine.note, ""] if routine.note else []) + routine_lines(routine)
+    note = f"Total {duration(routine.total_seconds)} (up to {routine.minutes} min)"
+    note += f" · {start_hint}" if start_hint else ""
+    card = Card(title or routine_heading(routine), "\n".join(lines), note=note)
+    return safe_card(kb, card)
+
+
+def move_card(kb: Knowledge, routine: Routine, index: int) -> Card:
     """One move of a routine, for walking through it step by step."""
     move = routine.moves[index]
-    parts = [f"## {move_heading(routine, index)}", f"{move.dose} (about {duration(move.seconds)})"]
-    parts.extend(f"{i}. {step}" for i, step in enumerate(move.steps, start=1))
-    if move.cautions:
-        parts.append("Take care: " + " ".join(move.cautions))
-    return "\n".join(parts)
+    sections = list(
+        sections_of("How to", [f"{i}. {step}" for i, step in enumerate(move.steps, start=1)])
+    )
+    if move.cues:
+        sections += sections_of("Cues", [f"• {cue}" for cue in move.cues])
+    sections += sections_of("Take care", [f"• {caution}" for caution in move.cautions])
+    card = Card(
+        move_heading(routine, index),
+        f"**{move.dose}** (about {duration(move.seconds)})",
+        tuple(sections),
+        note=f"{routine.title} · {duration(routine.total_seconds)} in all",
+        thumbnail_url=move.image_url,
+    )
+    return safe_card(kb, card)
+
+
+def done_card(kb: Knowledge, routine: Routine) -> Card:
+    text = kb.meta.words.routine_done
+    text = text.replace("{moves}", str(len(routine.moves)))
+    text = text.replace("{time}", duration(routine.total_seconds))
+    return safe_card(kb, Card("Routine done", text))

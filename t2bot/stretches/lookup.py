@@ -102,35 +102,19 @@ def index_for(knowledge: Knowledge) -> StretchIndex:
     return index
 
 
-#: Words that name a symptom or condition rather than a stretch: such a search gets a pointer to
-#: care (and /backpain) before any suggestion.
-SYMPTOM_WORDS = (
-    "sciatica",
-    "numb",
-    "tingl",
-    "pins and needles",
-    "shooting",
-    "disc",
-    "slipped",
-    "herniat",
-    "nerve",
-    "weakness",
-    "burning",
-)
-SYMPTOM_HINT = (
-    "Pain, numbness or tingling that runs down the leg, or weakness, is worth checking "
-    "with a physio or doctor before stretching it. /backpain runs a private check."
-)
-
-
-def symptom_hint(query: str) -> str | None:
-    """A care pointer when the search names a symptom rather than a stretch."""
+def symptom_hint(knowledge: Knowledge, query: str) -> str | None:
+    """A care pointer when the search names a symptom rather than a stretch: the words and the
+    pointer are ``meta.words.symptom_words`` / ``symptom_hint`` in the knowledge."""
     # Whole words only: a stem may take a usual ending ("numbness", "tingling", "discs") but
     # not make another word ("number" is not "numb").
     text = normalize(query)
     endings = r"(?:s|es|e|ed|ing|ness|ion|y)?"
-    found = any(re.search(rf"\b{re.escape(word)}{endings}\b", text) for word in SYMPTOM_WORDS)
-    return SYMPTOM_HINT if found else None
+    words = knowledge.meta.words
+    found = any(
+        re.search(rf"\b{re.escape(normalize(word))}{endings}\b", text)
+        for word in words.symptom_words
+    )
+    return words.symptom_hint if found else None
 
 
 def find_stretch(knowledge: Knowledge, query: str) -> Lookup:

@@ -114,11 +114,17 @@ def build_for_contributors(
     for stretch in ranked:
         if stretch not in picked and _fits(picked, stretch, budget):
             picked.append(stretch)
-    note = ""
+    names = ", ".join(knowledge.contributor(cid).name for cid in known)
+    note = f"For what your check found: {names}."
     if not picked:
         fallback = [s for s in knowledge.stretches if FALLBACK_FOCUS in s.focus]
         picked = _fill(fallback, budget)
-        note = "None of your matched moves fits this time, so here is a general lower-back set."
+        note = (
+            "No move is listed for what your check found, so this is a general lower-back set."
+            if not ranked
+            else "The moves for what your check found need more time than this, so this is a "
+            "general lower-back set. Pick more minutes below for your own moves."
+        )
     if not picked:
         raise RoutineError("No stretch fits that time.")
     return Routine("Your routine", minutes, _in_order(knowledge, picked), note)

@@ -1,9 +1,9 @@
 """The actions of a back check, shared by Discord (button ids) and the terminal.
 
 An ``Action`` is what a member did on a screen: answer ``n``, tick warning sign ``n``, continue,
-go back, start over, cancel, save the result, ask for a check-in. ``apply`` maps the actions
-that move through the flow to the engine call; the others (cancel, save, check-in) are handled
-by whoever shows the flow.
+go back, start over, cancel, save the result, ask for a check-in, show page ``n`` of the answer.
+``apply`` maps the actions that move through the flow to the engine call; the others (cancel,
+save, check-in, page) are handled by whoever shows the flow.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ class Verb(StrEnum):
     CANCEL = "x"
     SAVE = "sv"
     FOLLOW_UP = "fu"
+    PAGE = "p"
 
 
 #: Verbs that carry the index of an answer or a warning sign.
-INDEXED = frozenset({Verb.ANSWER, Verb.FLAG})
+INDEXED = frozenset({Verb.ANSWER, Verb.FLAG, Verb.PAGE})
 MAX_INDEX = 99
 #: An encoded action, for embedding in the button id pattern.
 PATTERN = "|".join(
@@ -63,7 +64,7 @@ class Action:
         """``ValueError`` for anything that is not an encoded action."""
         if not _PATTERN.fullmatch(code):
             raise ValueError("not an action")
-        if code[0] in (Verb.ANSWER.value, Verb.FLAG.value) and code[1:].isdigit():
+        if code[0] in (Verb.ANSWER.value, Verb.FLAG.value, Verb.PAGE.value) and code[1:].isdigit():
             return cls(Verb(code[0]), int(code[1:]))
         return cls(Verb(code))
 
@@ -82,6 +83,12 @@ RESTART = Action(Verb.RESTART)
 CANCEL = Action(Verb.CANCEL)
 SAVE = Action(Verb.SAVE)
 FOLLOW_UP = Action(Verb.FOLLOW_UP)
+
+
+def page(index: int) -> Action:
+    """Show page ``index`` of a finished check (``t2bot.triage.cards.PAGES``)."""
+    return Action(Verb.PAGE, index)
+
 
 Move = Callable[[Knowledge, FlowState, int | None], Step | Outcome]
 

@@ -1,17 +1,25 @@
 """Turns flow positions into cards: the words a member sees, shared by Discord and the terminal.
 
-A card is plain text in parts (title, body, sections, footer) so each front end lays it out its own
-way; the professional reminder is the footer of every finished card.
+Screens are one card each. A finished check is a set of pages (``PAGES``: Summary, Why, What to
+try, Stretches, For your clinician, Sources), each whole: the Summary fits one phone screen and the
+rest is one tap away. Escalations and short endings are one card. The professional reminder (or
+the urgent one) is the footer of every finished card. The card model is ``t2bot.render.card``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import re
 
-from t2bot.knowledge.limits import FIELD_VALUE
-from t2bot.knowledge.model import THREAD_SOURCE, Answer, Flag, Knowledge, Node, Urgency
+from t2bot.knowledge.model import Answer, Flag, Knowledge, Node, Tip, Urgency
+from t2bot.render.card import Card, Section, sections_of
+from t2bot.render.sources import source_lines
 from t2bot.settings import DEFAULT_EMERGENCY_NUMBER, check_emergency_number
+from t2bot.stretches.cards import duration
+from t2bot.triage.answers import plain_text, summarize
 from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding, Step
+
+__all__ = ["PAGES", "Card", "Section", "page_card", "page_label", "sections_of"]
 
 TICKED = "☑"
 UNTICKED = "▫"
@@ -22,57 +30,13 @@ EMERGENCY_FLAGS_HEADING = "Any of these? (tap the first that fits)"
 #: Characters that start Markdown in Discord (bold, spoiler, code, quote, link, mention, heading).
 #: A valid emergency number has none of them; escaping them is the second line of defence.
 _MARKDOWN = frozenset("\\*_~|`>[]<#:")
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Card:
-    title: str
-    body: str
-    sections: tuple[Section, ...] = ()
-    footer: str = ""
-    urgency: Urgency | None = None
-    finished: bool = False
-
-
-def sections_of(heading: str, lines: tuple[str, ...] | list[str]) -> tuple[Section, ...]:
-    """One section per Discord embed field (at most ``FIELD_VALUE`` characters): a long list
-    goes on in "(continued)" sections, split between lines (an indented line stays with the one
-    before it), so no text is ever cut. A line longer than a field is refused by the knowledge
-    check."""
-    groups: list[list[str]] = []
-    for line in lines:
-        if groups and line.startswith("  "):
-            groups[-1].append(line)
-        else:
-            groups.append([line])
-    parts: list[list[str]] = []
-    size = 0
-    for group in groups:
-        length = sum(len(line) for line in group) + len(group) - 1
-        if parts and size + 1 + length <= FIELD_VALUE:
-            parts[-1] += group
-            size += 1 + length
-        elif length <= FIELD_VALUE:
-            parts.append(list(group))
-            size = length
-        else:  # a tip with a long note: split between its lines after all
-            for line in group:
-                if parts and size + 1 + len(line) <= FIELD_VALUE:
-                    parts[-1].append(line)
-                    size += 1 + len(line)
-                else:
-                    parts.append([line])
-                    size = len(line)
-    return tuple(
-        Section(heading if i == 0 else f"{heading} (continued)", tuple(part))
-        for i, part in enumerate(parts)
-    )
+#: The pages of a finished check, in button order (their labels are ``meta.words.pages``).
+PAGES = ("summary", "why", "tips", "stretches", "clinician", "sources")
+#: How many actions the Summary lists.
+SUMMARY_TIPS = 3
+#: Notes that carry a safety rule: such a tip is not shortened onto the Summary.
+_SAFETY_NOTE = re.compile(r"\b(never|emergency|numb)", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def fill(text: str, emergency_number: str) -> str:
@@ -80,6 +44,7 @@ def fill(text: str, emergency_number: str) -> str:
     return text.replace("{emergency_number}", shown_number(emergency_number))
 
 
+@functools.lru_cache(maxsize=64)
 def shown_number(number: str) -> str:
     """The number as it goes into a card: checked again (a value stored before the rule
     existed may be anything; then the bot's default is shown) and Markdown-escaped."""
@@ -151,27 +116,50 @@ def reminder_for(kb: Knowledge, outcome: Outcome) -> str:
 
 
 def outcome_card(kb: Knowledge, outcome: Outcome, emergency_number: str) -> Card:
+    """The first card of an outcome: the Summary page of a result, or the whole urgent answer."""
+    if isinstance(outcome, Result):
+        return page_card(kb, outcome, "summary", emergency_number)
     reminder = fill(reminder_for(kb, outcome), emergency_number)
     if isinstance(outcome, Escalation):
         return _escalation_card(kb, outcome, emergency_number, reminder)
-    if isinstance(outcome, ShortEnding):
-        ending = outcome.ending
-        body = fill(ending.text, emergency_number)
-        title = ending.title
-        if ending.urgency is not None:
-            level = kb.meta.urgency[ending.urgency]
-            body = f"**{fill(level.action, emergency_number)}**\n\n{body}"
-        return Card(title, body, (), reminder, ending.urgency, finished=True)
-    return _result_card(kb, outcome, reminder)
+    ending = outcome.ending
+    body = fill(ending.text, emergency_number)
+    title = ending.title
+    sections: tuple[Section, ...] = ()
+    if ending.urgency is not None:
+        level = kb.meta.urgency[ending.urgency]
+        # One title per urgency, whichever way the member got there.
+        title = level.title
+        body = f"**{fill(level.action, emergency_number)}**\n\n**{ending.title}**\n{body}"
+        sections = _care_sections(kb, ending.urgency, emergency_number)
+    return Card(title, body, sections, reminder, ending.urgency, finished=True)
+
+
+def _care_sections(kb: Knowledge, urgency: Urgency, number: str) -> tuple[Section, ...]:
+    """What to stop, and which new signs mean calling the emergency number."""
+    level, words = kb.meta.urgency[urgency], kb.meta.words
+    sections: list[Section] = []
+    if level.stop:
+        sections += sections_of(words.stop_heading, (fill(level.stop, number),))
+    if urgency is Urgency.soon:
+        sections += sections_of("Meanwhile", (kb.meta.stay_active_until_seen,))
+    if level.call_if:
+        sections += sections_of(words.call_if_heading, (fill(level.call_if, number),))
+    return tuple(sections)
 
 
 def _escalation_card(kb: Knowledge, esc: Escalation, number: str, reminder: str) -> Card:
-    level = kb.meta.urgency[esc.urgency]
+    level, words = kb.meta.urgency[esc.urgency], kb.meta.words
     why = tuple(f"• {flag.label}: {flag.explain}" for flag in esc.flags)
     if esc.combined:
         why += ("• Several of these signs together make it more important to be seen today.",)
     sections = list(sections_of("Why", why))
-    if esc.urgency is Urgency.soon:
+    if level.stop or level.call_if:
+        # The plain words of what was ticked, to say when calling or at the desk.
+        told = tuple(f"• {flag.text}" for flag in esc.flags)
+        sections += sections_of(words.tell_them, told)
+        sections += _care_sections(kb, esc.urgency, number)
+    elif esc.urgency is Urgency.soon:
         sections += sections_of("Meanwhile", (kb.meta.stay_active_until_seen,))
     return Card(
         title=level.title,
@@ -183,55 +171,130 @@ def _escalation_card(kb: Knowledge, esc: Escalation, number: str, reminder: str)
     )
 
 
-def _result_card(kb: Knowledge, result: Result, reminder: str) -> Card:
-    sections: list[Section] = []
+# --- The pages of a finished check -------------------------------------------------------------
+
+
+def page_label(kb: Knowledge, page: str) -> str:
+    """The words on a page's button (and its heading)."""
+    labels: str = getattr(kb.meta.words.pages, page)
+    return labels
+
+
+def page_card(kb: Knowledge, result: Result, page: str, emergency_number: str) -> Card:
+    """One page of a finished check, whole; ``KeyError`` for a page that does not exist."""
+    build = {
+        "summary": _summary,
+        "why": _why,
+        "tips": _tips,
+        "stretches": _stretches,
+        "clinician": _clinician,
+        "sources": _sources,
+    }[page]
+    title = kb.meta.words.result_title
+    if page != "summary":
+        title = f"{title}: {page_label(kb, page)}"
+    body, sections = build(kb, result)
+    return Card(
+        title,
+        fill(body, emergency_number),
+        tuple(sections),
+        kb.meta.professional_reminder,
+        None,
+        finished=True,
+    )
+
+
+def first_sentence(text: str) -> str:
+    return _SENTENCE.split(text.strip(), 1)[0]
+
+
+def summary_tips(result: Result) -> list[Tip]:
+    """The most useful actions: the first tips, leaving out any whose safety note must be read
+    with it (they stay on the What to try page)."""
+    tips = [tip for tip in result.tips if not _SAFETY_NOTE.search(tip.evidence_note or "")]
+    return tips[:SUMMARY_TIPS]
+
+
+def _summary(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
+    words = kb.meta.words
+    lines: list[str] = []
     if result.nothing_stands_out:
-        body = kb.meta.nothing_stands_out
+        lines.append(kb.meta.nothing_stands_out)
     else:
-        body = "From your answers, these are the most likely contributors (not a diagnosis):"
+        lines.append(f"**{words.likely}**")
         for place, ranked in enumerate(result.contributors, start=1):
-            contributor = ranked.contributor
-            lines = [contributor.summary]
-            if ranked.reasons:
-                lines.append("Why: " + "; ".join(ranked.reasons) + ".")
-            if contributor.evidence_note:
-                lines.append(f"Note: {contributor.evidence_note}")
-            sections += sections_of(f"{place}. {contributor.name}", lines)
-    tip_lines = []
+            why = f": {ranked.reasons[0]}" if ranked.reasons else ""
+            lines.append(f"{place}. {ranked.contributor.name}{why}")
+    tips = summary_tips(result)
+    if tips:
+        lines += ["", f"**{words.try_first}**"]
+        lines += [f"• {first_sentence(tip.text)}" for tip in tips]
+    lines += ["", f"**{words.safety_net}**", "", words.more]
+    return "\n".join(lines), []
+
+
+def _notes_shown(kb: Knowledge, result: Result) -> set[str]:
+    return {r.contributor.evidence_note for r in result.contributors if r.contributor.evidence_note}
+
+
+def _note(kb: Knowledge, note: str) -> str:
+    return f"{kb.meta.words.evidence} {note}"
+
+
+def _why(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
+    if result.nothing_stands_out:
+        return kb.meta.nothing_stands_out, []
+    sections: list[Section] = []
+    for place, ranked in enumerate(result.contributors, start=1):
+        contributor = ranked.contributor
+        lines = [contributor.summary]
+        if ranked.reasons:
+            lines.append("Your answers: " + "; ".join(ranked.reasons) + ".")
+        if contributor.evidence_note:
+            lines.append(_note(kb, contributor.evidence_note))
+        sections += sections_of(f"{place}. {contributor.name}", lines)
+    return "From your answers, these are the most likely contributors (not a diagnosis):", sections
+
+
+def _tips(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
+    shown = _notes_shown(kb, result)
+    lines: list[str] = []
     for tip in result.tips:
-        tip_lines.append(f"• {tip.text}")
-        if tip.evidence_note:
-            tip_lines.append(f"  Note: {tip.evidence_note}")
-    if tip_lines:
-        sections += sections_of("What to try", tip_lines)
-    if result.stretches:
-        sections += sections_of("Stretches that fit", [f"• {s.name}" for s in result.stretches])
-    sources = sources_line(kb, _result_sources(result))
-    if sources:
-        sections += sections_of("Sources", (sources,))
-    return Card("Your T2 back check", body, tuple(sections), reminder, None, finished=True)
+        lines.append(f"• {tip.text}")
+        if tip.evidence_note and tip.evidence_note not in shown:
+            lines.append(f"  {_note(kb, tip.evidence_note)}")
+            shown.add(tip.evidence_note)
+    return "", list(sections_of(page_label(kb, "tips"), lines))
 
 
-def _result_sources(result: Result) -> list[str]:
+def _stretches(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
+    if not result.stretches:
+        return kb.meta.words.no_stretches, []
+    lines = [f"• {s.name}: {s.dose} (about {duration(s.seconds)})" for s in result.stretches]
+    body = kb.meta.words.stretch_safety
+    return body, list(sections_of(page_label(kb, "stretches"), lines))
+
+
+def _clinician(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
+    words = kb.meta.words
+    summary = summarize(kb, result)
+    sections: list[Section] = []
+    if summary.ruled_out:
+        sections += sections_of(words.ruled_out, summary.ruled_out)
+    if summary.answered:
+        lines = [f"• {question} **{answer}**" for question, answer in summary.answered]
+        sections += sections_of(words.answered, lines)
+    named = [f"• {name}" for name in summary.contributors] or [words.nothing_named]
+    sections += sections_of(words.contributors, named)
+    copy = plain_text(kb, summary)
+    body = f"{words.clinician_intro}\n\n{words.clinician_copy}\n```text\n{copy}\n```"
+    return body, sections
+
+
+def _sources(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
     found: list[str] = []
     items = [r.contributor for r in result.contributors] + list(result.tips)
     for item in items:
-        for source in item.sources:
-            if source not in found:
-                found.append(source)
-    return found
-
-
-def sources_line(kb: Knowledge, sources: list[str]) -> str:
-    """``thread#3, thread#9, nice_ng59`` -> ``club thread posts 3, 9 · NICE NG59 (url)``."""
-    posts = sorted({int(m[1]) for s in sources if (m := THREAD_SOURCE.match(s))})
-    parts = []
-    if posts:
-        parts.append(
-            "club thread post" + ("s " if len(posts) > 1 else " ") + ", ".join(map(str, posts))
-        )
-    for source in sources:
-        if source in kb.references:
-            ref = kb.references[source]
-            parts.append(f"{ref.title} <{ref.url}>")
-    return " · ".join(parts)
+        found += [source for source in item.sources if source not in found]
+    found += [s for s in kb.meta.sources if s not in found]
+    return "", list(sections_of(page_label(kb, "sources"), source_lines(kb, found)))

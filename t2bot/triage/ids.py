@@ -11,7 +11,8 @@ Layout (all lowercase ASCII, well under Discord's 100 characters)::
 ``ticks``    hex bitmask of the signs ticked on the current red-flag screen (may be empty).
 ``action``   an encoded ``t2bot.triage.actions.Action``: ``a<n>`` answer n, ``f<n>`` tap warning
              sign n, ``go`` continue, ``bk`` back, ``rs`` start over, ``x`` cancel, ``sv`` save
-             the result to the member's history, ``fu`` ask for a check-in DM in a week.
+             the result to the member's history, ``fu`` ask for a check-in DM in a week,
+             ``p<n>`` show page n of the finished check (Summary, Why, ...).
 
 ``FlowId`` is the codec: ``encode`` and ``decode`` in one class, with ``TEMPLATE`` (the pattern
 of every id it reads) for the Discord button class.

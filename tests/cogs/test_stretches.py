@@ -12,6 +12,7 @@ import discord
 import pytest
 
 from cogs.stretches.embeds import (
+    done_message,
     list_message,
     move_message,
     routine_embed,
@@ -57,7 +58,11 @@ async def test_show_is_private_with_steps_sources_picture_and_link(world: World)
     assert "Arching" in fields["Common mistakes"]
     assert "Pad the knee" in fields["Take care"]
     assert "A cushion" in fields["You need"]
-    assert "club thread, post 9" in fields["Sources"]
+    assert world.bot.knowledge.current.meta.words.club_source in fields["Sources"]
+    # The safety line and the /backpain pointer close every stretch reply.
+    words = world.bot.knowledge.current.meta.words
+    assert embed.fields[-1].name == words.stretch_safety_heading
+    assert embed.fields[-1].value == f"{words.stretch_safety}\n{words.stretch_pointer}"
     assert "[Demo exercise guide](https://example.org/guide)" in fields["Sources"]
     assert embed.image.url == "https://example.org/kneeling.jpg"
     assert "Jane Doe" in embed.footer.text
@@ -195,6 +200,11 @@ async def test_build_my_routine_is_for_its_owner_only(world: World) -> None:
     embed = mine.response.embeds[0]
     assert embed.title.startswith("Your routine")
     assert "Glute bridge" in embed.description  # addresses both contributors
+    assert "For what your check found" in embed.description
+    # How many minutes: a time below rebuilds the overview in place.
+    assert "5 min" in labels(mine.response) and "15 min" in labels(mine.response)
+    longer = await world.alice.click(mine.response, label="15 min")
+    assert "(up to 15 min)" in longer.response.embeds[0].footer.text
     await world.alice.click(mine.response, label="Start ▶")
     assert mine.response.embeds[0].title.startswith("Move 1 of")
 
@@ -477,6 +487,9 @@ async def test_reminder_is_sent_by_dm_at_local_time_then_next_day(world: World) 
     assert len(sent) == 1
     assert sent[0].embeds[0].title.startswith("Hips ·")
     assert "Stop reminders" in labels(sent[0])
+    # The reminder DM carries the safety line and the pointer to /backpain.
+    words = world.bot.knowledge.current.meta.words
+    assert sent[0].embeds[0].fields[-1].value == f"{words.stretch_safety}\n{words.stretch_pointer}"
 
     await world.env.advance_time(30 * 60)
     assert len(dms(world)) == 1  # once per day, not every minute
@@ -643,6 +656,13 @@ def _within_limits(embed: discord.Embed) -> None:
     assert len(embed.fields) <= 25
     for field in embed.fields:
         assert 0 < len(field.value) <= 1024 and len(field.name) <= 256
+    # Nothing cut, and the safety line closes every stretch reply.
+    text = "\n".join(
+        [embed.title or "", embed.description or "", embed.footer.text or ""]
+        + [f"{f.name}\n{f.value}" for f in embed.fields]
+    )
+    assert "…" not in text and "..." not in text
+    assert embed.fields and "/backpain" in embed.fields[-1].value
 
 
 def _components_ok(view: discord.ui.View) -> None:
@@ -670,11 +690,12 @@ def test_every_card_fits_discord(any_kb: Knowledge) -> None:
     for focus in FOCUS_LABELS:
         spec = RoutineSpec(focus=focus)
         routine = spec.build(any_kb, 30)
-        _within_limits(routine_embed(routine))
+        _within_limits(routine_embed(any_kb, routine))
         for index in range(len(routine.moves)):
-            message = move_message(routine, index, spec.encode(), 2**64 - 1)
+            message = move_message(any_kb, routine, index, spec.encode(), 2**64 - 1)
             _within_limits(message["embed"])
             _components_ok(message["view"])
+        _within_limits(done_message(any_kb, routine, spec.encode(), 1)["embed"])
 
 
 async def _set_due_reminder(store: Any, user_id: int, now: datetime) -> None:

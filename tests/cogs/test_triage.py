@@ -41,12 +41,39 @@ async def test_whole_flow_ends_with_ranked_result_and_reminder(world) -> None:
     await tap(alice, message, "Yes, by far")
     result = await tap(alice, message, "Worn out")
     text = answer_text(result)
-    assert "1. Not used to aero" in text and "Why: longest time in aero." in text
-    assert "2. Worn shoes" in text
+    # The Summary: one line per contributor with its why in a few words, the safety net.
+    assert "1. Not used to aero: longest time in aero" in text
+    assert "2. Worn shoes" in text and "bladder" in text
     assert "See a physio if it keeps coming back." in text  # the professional reminder
     labels = [b.get("label") for b in buttons(result.response)]
     assert "Save to my history" in labels and "Start over" in labels
+    assert [label for label in labels if label in PAGE_LABELS] == list(PAGE_LABELS)
     assert len(labels) <= 25
+    why = answer_text(await tap(alice, message, "Why"))
+    assert "Your answers: longest time in aero." in why
+    assert "See a physio if it keeps coming back." in why
+    assert not env.errors
+
+
+PAGE_LABELS = ("Summary", "Why", "What to try", "Stretches", "For your clinician", "Sources")
+
+
+async def test_every_page_opens_from_its_button_and_marks_itself(world) -> None:
+    env, channel, alice, _ = world
+    message = await start(alice, channel)
+    for label in ("None of these", "None of these", "Lower back on the run", "Yes, by far"):
+        await tap(alice, message, label)
+    await tap(alice, message, "Worn out")
+    for label in PAGE_LABELS[1:] + PAGE_LABELS[:1]:
+        result = await tap(alice, message, label)
+        shown = result.response
+        embed = shown.embeds[0]
+        assert label == "Summary" or embed.title.endswith(label)
+        marked = [b for b in buttons(shown) if b.get("label") == label]
+        assert marked and marked[0].get("disabled"), label
+        assert embed.fields[-1].value == "See a physio if it keeps coming back."
+    clinician = answer_text(await tap(alice, message, "For your clinician"))
+    assert "Lower back on the run" in clinician and "```text" in clinician
     assert not env.errors
 
 
@@ -101,6 +128,8 @@ async def test_someone_elses_buttons_are_refused_politely(world) -> None:
         "t2:abcdef:{me}:00::a0",  # another knowledge version (stale)
         "t2:{v}:{me}:0099::a0",  # a node that does not exist
         "t2:{v}:{me}::ff:go",  # ticks the screen does not have
+        "t2:{v}:{me}:00::p1",  # a page of a check that has not finished
+        "t2:{v}:{me}:00::p99",  # a page that does not exist
         "t2:{v}:{me}:0::a0;drop table",  # malformed
         "t2:" + "9" * 90,  # overlong garbage under our prefix
         "not-ours",  # not one of our buttons at all

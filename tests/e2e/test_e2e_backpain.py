@@ -98,7 +98,9 @@ def test_result_buttons_open_a_stretch_and_a_routine(
 ) -> None:
     member = fake.add_user("milo_moves")
     answer, _ = walk(fake, member, plan_to_result(kb))
-    result = answer.last
+    # The fitting stretches and "Build my routine" are on the answer's Stretches page.
+    result = tap(fake, member, answer.last, "Stretches").last
+    assert result.id == answer.last.id, "a page replaces the answer in place"
     stretch_ids = [cid for cid in result.custom_ids() if cid.startswith("t2s:show:")]
     assert stretch_ids, "a result with contributors offers fitting stretches"
     stretch = kb.stretch(stretch_ids[0].split(":")[2])

@@ -25,7 +25,8 @@ def test_show_with_typo_and_sources(fixture_kb: Knowledge) -> None:
     text = run(fixture_kb, "2", "cuoch strech")
     assert "## Couch stretch" in text
     assert "1. Back knee against the sofa." in text
-    assert "club thread, post 9" in text
+    assert fixture_kb.meta.words.club_source in text
+    assert fixture_kb.meta.words.stretch_safety.split(".")[0] in text
 
 
 def test_show_reference_sources_with_title_and_url(fixture_kb: Knowledge) -> None:
@@ -47,12 +48,23 @@ def test_show_unknown(fixture_kb: Knowledge) -> None:
 def test_routine(fixture_kb: Knowledge) -> None:
     text = run(fixture_kb, "3", "1", "10")  # After a ride, 10 minutes
     assert "## After a ride · 9 min 30 s" in text
-    assert "Total: 9 min 30 s (you asked for up to 10 min)." in text
+    assert "Total 9 min 30 s (up to 10 min)" in text
+    # Every stretch reply ends with the safety line and the pointer to /backpain.
+    assert fixture_kb.meta.words.stretch_pointer in text
 
 
 def test_routine_bad_minutes_and_focus(fixture_kb: Knowledge) -> None:
     assert "whole number from 5 to 30" in run(fixture_kb, "3", "1", "45")
-    assert "choose one of the numbers" in run(fixture_kb, "3", "9")
+    assert "type one of the numbers" in run(fixture_kb, "3", "9")
+
+
+def test_a_bad_answer_keeps_the_chosen_focus(fixture_kb: Knowledge) -> None:
+    # Focus 1 (after a ride), then a bad number of minutes, then a good one: no focus again.
+    text = run(fixture_kb, "3", "1", "45", "10")
+    assert "## After a ride · 9 min 30 s" in text
+    assert text.count("Focus? (") == 1
+    # A bad focus is asked again too.
+    assert "## After a ride" in run(fixture_kb, "3", "9", "1", "10")
 
 
 def test_bad_choice_then_back(fixture_kb: Knowledge) -> None:

@@ -131,3 +131,17 @@ def test_the_real_knowledge_fits_discord(real_kb) -> None:
     from t2bot.knowledge.rendered import check_rendered
 
     assert check_rendered(real_kb) == []
+
+
+def test_the_check_renders_every_page_of_an_answer(folder: Path) -> None:
+    # A contributor summary too long for one part of the Why page is named, with the page.
+    edit(folder, "contributors.yaml", "summary: Long aero time is new.", f"summary: {'w' * 1100}")
+    found = problems(folder)
+    assert any("contributors[0]" in p and "(why page)" in p for p in found), found
+
+
+def test_a_stretch_card_with_its_safety_line_is_checked(stretch_folder: Path) -> None:
+    # The safety line closes every stretch card, so it counts against the card's limits.
+    edit(stretch_folder, "meta.yaml", "Stop if a move hurts", f"{'s' * 1100} Stop if a move hurts")
+    found = problems(stretch_folder)
+    assert found and all("the stretch card's part 'Stay safe'" in p for p in found), found

@@ -111,10 +111,11 @@ def test_empty_choices_list_everything_by_name(fixture_kb: Knowledge) -> None:
     assert len(names) == min(25, len(fixture_kb.stretches))
 
 
-def test_symptom_searches_point_to_care() -> None:
+def test_symptom_searches_point_to_care(fixture_kb: Knowledge) -> None:
     from t2bot.stretches.lookup import symptom_hint
 
-    assert symptom_hint("Sciatica") and "physio or doctor" in symptom_hint("sciatica")
-    assert symptom_hint("numb leg stretch")
-    assert symptom_hint("psoas") is None
-    assert symptom_hint("couch stretch") is None
+    KB = fixture_kb
+    assert "physio or doctor" in (symptom_hint(KB, "Sciatica") or "")
+    assert symptom_hint(KB, "numb leg stretch")
+    assert symptom_hint(KB, "psoas") is None
+    assert symptom_hint(KB, "couch stretch") is None

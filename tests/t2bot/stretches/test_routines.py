@@ -125,3 +125,13 @@ def test_renamed_contributor_makes_spec_stale(fixture_kb: Knowledge) -> None:
     text = RoutineSpec(contributors=("worn_shoes", "gone_now")).encode()
     with pytest.raises(RoutineError):
         RoutineSpec.decode(text, fixture_kb)
+
+
+def test_a_routine_from_a_check_says_plainly_what_it_is_for(real_kb: Knowledge) -> None:
+    # Worn shoes has no move of its own: the routine says so, not "none of your moves fits".
+    routine = build_for_contributors(real_kb, ["worn_shoes"], 10)
+    assert routine.note.startswith("No move is listed for what your check found")
+    assert "None of your matched moves" not in routine.note
+    # With moves of its own, it names what the check found.
+    mine = build_for_contributors(real_kb, ["tight_hip_flexors"], 10)
+    assert mine.note == "For what your check found: Tight hip flexors."

@@ -31,7 +31,8 @@ def test_encode_decode(action: Action) -> None:
 def test_wire_codes_are_the_ones_already_sent() -> None:
     codes = [a.encode() for a in (actions.answer(3), actions.flag(2), actions.GO, actions.BACK)]
     assert codes == ["a3", "f2", "go", "bk"]
-    assert [v.value for v in Verb] == ["a", "f", "go", "bk", "rs", "x", "sv", "fu"]
+    assert [v.value for v in Verb] == ["a", "f", "go", "bk", "rs", "x", "sv", "fu", "p"]
+    assert actions.page(2).encode() == "p2"
 
 
 @pytest.mark.parametrize("code", ["", "a", "f", "zz", "a100", "go1", "A1"])

@@ -86,6 +86,10 @@ def test_training_jump_without_aero_is_not_blamed_on_aero(real_kb) -> None:
     assert not AERO & set(ranked_ids(result))
 
 
+#: After the signs: what to tell them, what to stop, when to call the emergency number.
+CARE_HEADINGS = ("What to tell them", "What to stop", "When to call the emergency number")
+
+
 def test_saddle_numbness_is_an_emergency_with_no_self_care(real_kb) -> None:
     first = engine.current(real_kb, engine.start())
     index = [flag.id for flag in first.node.flags].index("saddle_numbness")
@@ -93,8 +97,10 @@ def test_saddle_numbness_is_an_emergency_with_no_self_care(real_kb) -> None:
     assert isinstance(outcome, Escalation) and outcome.urgency is Urgency.emergency
     card = outcome_card(real_kb, outcome, "112")
     assert "112" in card.body
-    assert [s.heading for s in card.sections] == ["Why"]
-    assert card.footer
+    headings = [s.heading for s in card.sections]
+    assert headings == ["Why", *CARE_HEADINGS]  # no tips, no stretches
+    assert card.footer == real_kb.meta.urgent_reminder
+    assert "training" not in card.footer  # no back-to-training line on an emergency
 
 
 def _screens(kb):
@@ -121,8 +127,14 @@ def test_every_red_flag_escalates_with_its_urgency(real_kb) -> None:
             card = outcome_card(real_kb, outcome, "112")
             assert flag.explain in "\n".join(card.sections[0].lines)
             assert card.footer and card.finished
-            allowed = ["Why", "Meanwhile"] if flag.urgency is Urgency.soon else ["Why"]
-            assert [s.heading for s in card.sections] == allowed
+            care = list(CARE_HEADINGS)
+            if flag.urgency is Urgency.soon:
+                care.insert(2, "Meanwhile")
+            assert [s.heading for s in card.sections] == ["Why", *care]
+            # What to tell them: the sign in the member's own plain words.
+            assert flag.text in "\n".join(card.sections[1].lines)
+            # The number to call is named in words, on this card.
+            assert "112" in "\n".join(card.sections[-1].lines)
             seen += 1
     assert seen >= 28
 

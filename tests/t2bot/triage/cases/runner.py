@@ -37,7 +37,7 @@ import yaml
 
 from t2bot.knowledge.model import Knowledge
 from t2bot.triage import engine
-from t2bot.triage.cards import outcome_card
+from t2bot.triage.cards import PAGES, outcome_card, page_card
 from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding, Step
 
 HERE = Path(__file__).resolve().parent
@@ -191,12 +191,13 @@ def urgency_of(position: Step | Outcome) -> str:
 
 
 def card_text(kb: Knowledge, outcome: Outcome) -> str:
-    card = outcome_card(kb, outcome, "112")
-    parts = [card.title, card.body, card.footer]
-    for section in card.sections:
-        parts.append(section.heading)
-        parts.extend(section.lines)
-    return "\n".join(parts)
+    """Everything the member can read on this outcome: every page of a finished check."""
+    if isinstance(outcome, Result):
+        # The clinician page repeats the questions as asked, not advice: left out here.
+        cards = [page_card(kb, outcome, page, "112") for page in PAGES if page != "clinician"]
+    else:
+        cards = [outcome_card(kb, outcome, "112")]
+    return "\n".join(card.text() for card in cards)
 
 
 def run_case(kb: Knowledge, case: Case) -> Run:

@@ -1,0 +1,78 @@
+"""The pages of a finished check (issue 10): the Summary fits one phone screen on every path,
+the clinician summary is rebuilt from the path, escalations say what to do in words."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterator
+
+from t2bot.knowledge.model import Knowledge, Urgency
+from t2bot.triage import engine
+from t2bot.triage.answers import plain_text, summarize
+from t2bot.triage.cards import PAGES, outcome_card, page_card
+from t2bot.triage.engine import Escalation, FlowState, Result, Step
+from tests.t2bot.triage.flow_walk import all_paths
+
+#: One phone screen: about 600 characters of text above the reminder, never more than this.
+SUMMARY_MOST = 800
+SUMMARY_TYPICAL = 650
+
+
+def results(kb: Knowledge) -> Iterator[Result]:
+    return (outcome for _state, outcome in all_paths(kb) if isinstance(outcome, Result))
+
+
+def test_every_summary_is_one_phone_screen_with_the_safety_net(real_kb: Knowledge) -> None:
+    sizes = []
+    for result in results(real_kb):
+        card = page_card(real_kb, result, "summary", "112")
+        sizes.append(len(card.body))
+        assert len(card.body) <= SUMMARY_MOST, result.path
+        assert real_kb.meta.words.safety_net in card.body
+        assert card.footer == real_kb.meta.professional_reminder
+        assert "](" not in card.body and "http" not in card.body  # sources only on Sources
+        assert not card.sections  # one block of text, no fields to scroll
+    assert statistics.median(sizes) <= SUMMARY_TYPICAL
+
+
+def test_the_clinician_summary_replays_the_path(real_kb: Knowledge) -> None:
+    result = next(results(real_kb))
+    summary = summarize(real_kb, result)
+    # One answer per question screen, in order, as labels the member tapped.
+    position = engine.current(real_kb, FlowState())
+    answered = []
+    for digit in result.path:
+        assert isinstance(position, Step)
+        if position.node.kind == "question":
+            answered.append(position.node.answers[int(digit, 36)].label)
+        position = engine.current(real_kb, FlowState(position.state.path + digit))
+    assert [answer for _q, answer in summary.answered] == answered
+    screens = sum(1 for d in result.path if d == "0")
+    assert 1 <= len(summary.ruled_out) <= screens
+    copy = plain_text(real_kb, summary)
+    assert all(answer in copy for answer in answered)
+    card = page_card(real_kb, result, "clinician", "112")
+    assert f"```text\n{copy}\n```" in card.body
+
+
+def test_urgent_answers_have_no_back_to_training_line(real_kb: Knowledge) -> None:
+    first = engine.current(real_kb, engine.start())
+    for index in range(len(first.node.flags)):
+        outcome = engine.tap_flag(real_kb, first.state, index)
+        assert isinstance(outcome, Escalation)
+        card = outcome_card(real_kb, outcome, "112")
+        assert "training" not in card.footer.lower()
+        text = card.text()
+        assert "112" in text.split("When to call the emergency number", 1)[1]
+        assert outcome.flags[0].text in text  # what to tell them, in plain words
+        assert outcome.urgency is Urgency.emergency
+
+
+def test_each_page_has_its_own_title_and_the_reminder(real_kb: Knowledge) -> None:
+    result = next(results(real_kb))
+    titles = {page_card(real_kb, result, page, "112").title for page in PAGES}
+    assert len(titles) == len(PAGES)
+    assert all(
+        page_card(real_kb, result, page, "112").footer == real_kb.meta.professional_reminder
+        for page in PAGES
+    )
