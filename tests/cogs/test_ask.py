@@ -33,7 +33,7 @@ async def test_the_bot_asks_for_no_privileged_intent(world) -> None:
 
 
 async def test_a_mention_gets_one_public_line_and_an_answer_only_the_author_opens(world) -> None:
-    env, channel, alice, bob = world
+    env, _, alice, bob = world
     text = "how many ibuprofen can I take on Sunday? my lower back is sore"
     public = await mention(world, alice, text)
     assert public.content == "I have an answer for you. Only you can open it:"
@@ -57,7 +57,7 @@ async def test_a_mention_gets_one_public_line_and_an_answer_only_the_author_open
 
 
 async def test_an_emergency_sign_in_plain_words_is_escalated_publicly_naming_nothing(world) -> None:
-    _, channel, alice, _ = world
+    _, _, alice, _ = world
     public = await mention(world, alice, "i cant feel my sadle area since the ride")
     assert public.content.startswith("Please call the emergency number (112) now.")
     assert "saddle" not in public.content.lower() and "numb " not in public.content.lower()
@@ -80,7 +80,6 @@ async def test_a_negated_sign_is_still_escalated_privately_but_not_publicly(worl
 
 
 async def test_a_dm_is_answered_in_the_dm(world) -> None:
-    _, _, alice, _ = world
     await world.alice_user.send_dm("ice or heat?")
     posts = bot_posts(world, world.alice_user.dm_channel)
     assert len(posts) == 1 and posts[0].embeds
