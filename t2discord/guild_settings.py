@@ -4,8 +4,9 @@ The emergency number (every back-check screen) and whether members may share (ev
 card) come from ``Store.guild_settings``; a short cache keeps that off the database for busy
 servers, and ``/t2admin settings`` forgets a server's entry when it changes something.
 
-If the settings cannot be read, the safe choices apply: the bot's default emergency number and
-no sharing (a server that turned sharing off must never see it switched back on by an outage).
+If the settings cannot be read, the safe choices apply: the bot's default emergency number, no
+sharing and no answers to @mentions (a server that turned either off must never see it switched
+back on by an outage; DMs and "Ask T2 privately" still answer).
 """
 
 from __future__ import annotations

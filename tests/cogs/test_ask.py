@@ -170,3 +170,18 @@ async def test_a_stale_or_out_of_range_button_is_refused_politely(world) -> None
         result = await tap(alice, posted, f"Open {n}")
         assert result.ephemeral and "older version of the guide" in text_of(result)
     assert not env.errors
+
+
+async def test_no_words_of_a_question_reach_the_log_even_at_debug(world, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    _, channel, alice, _ = world
+    words = "zebrafinch numbness between my legs after the ride"
+    public = await mention(world, alice, words)
+    await tap(alice, public, "Open my answer")
+    await world.alice_user.send_dm("zebrafinch: is it a slipped disc?")
+    own = await alice.send(channel, "zebrafinch ice or heat?")
+    await alice.context_menu(channel, ASK_MENU, own)
+    assert caplog.records, "logging at DEBUG was captured"
+    assert "zebrafinch" not in caplog.text and "numbness between" not in caplog.text
