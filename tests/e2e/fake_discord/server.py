@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.e2e.fake_discord.gateway import GatewayEvent, GatewayMixin, Session
+from tests.e2e.fake_discord.members import MembersMixin
 from tests.e2e.fake_discord.interactions import InteractionsMixin
 from tests.e2e.fake_discord.model import Call, InteractionRecord
 from tests.e2e.fake_discord.payloads import FakeUser, snowflake
@@ -29,7 +30,7 @@ from tests.e2e.fake_discord.webhooks import CALLBACK_WINDOW, WebhookMixin
 HOST = "127.0.0.1"
 
 
-class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
+class FakeDiscord(GatewayMixin, InteractionsMixin, MembersMixin, RestMixin, WebhookMixin):
     """The fake server. ``start()`` it, point a bot at ``address``, drive it from tests."""
 
     def __init__(
