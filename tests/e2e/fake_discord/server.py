@@ -20,8 +20,8 @@ from typing import Any
 from aiohttp import web
 
 from tests.e2e.fake_discord.gateway import GatewayEvent, GatewayMixin, Session
-from tests.e2e.fake_discord.members import MembersMixin
 from tests.e2e.fake_discord.interactions import InteractionsMixin
+from tests.e2e.fake_discord.members import MembersMixin
 from tests.e2e.fake_discord.model import Call, InteractionRecord
 from tests.e2e.fake_discord.payloads import FakeUser, snowflake
 from tests.e2e.fake_discord.rest import API, Fault, Handler, RestMixin
