@@ -170,7 +170,10 @@ def _red_flag_card(kb: Knowledge, answer: AskAnswer, number: str) -> Card:
         sections += sections_of("Meanwhile", (kb.meta.stay_active_until_seen,))
     sections += sections_of(
         "Then",
-        ("When you have done that, the private check goes through every sign, step by step.",),
+        (
+            "When you have done that, the private check goes through every sign, step by "
+            "step. If I misread you, it lets you say so.",
+        ),
     )
     reminder = kb.meta.urgent_reminder if urgency in URGENT else kb.meta.professional_reminder
     return Card(level.title, body, tuple(sections), fill(reminder, number), urgency)

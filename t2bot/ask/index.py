@@ -30,7 +30,7 @@ MAX_MATCHES = 3
 #: Added to a FAQ entry whose keyword (two words or more) the question writes out.
 KEYWORD_BONUS = 3.0
 #: rapidfuzz ratio for a member's word to count as a typo of an index word.
-TYPO_SCORE = 86
+TYPO_SCORE = 90
 MIN_TYPO_LENGTH = 4
 #: Words that say nothing about which answer fits (besides English little words).
 QUIET = frozenset(
@@ -99,6 +99,7 @@ class AskIndex:
         for kind, item_id, text in _documents(kb):
             self.docs.append(Doc(kind, item_id))
             corpus.append(self.tokens(text, correct=False))
+        self._doc_words = [set(doc) for doc in corpus]
         self.vocabulary = sorted({token for doc in corpus for token in doc} | self._synonyms.words)
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
@@ -156,6 +157,12 @@ class AskIndex:
         )
         for position in {pos for pos, keyword in self._keywords if keyword in plain}:
             scores[position] += KEYWORD_BONUS
+        # An entry that shares less than half the question's words is not its answer (one
+        # common word, "dead" in "my legs are dead", must not bring up the dead bug).
+        needed = (len(set(query)) + 1) // 2
+        for position, words_of_doc in enumerate(self._doc_words):
+            if scores[position] < KEYWORD_BONUS and len(words_of_doc & set(query)) < needed:
+                scores[position] = 0.0
         return scores
 
     def search(self, text: str) -> list[Match]:

@@ -1,7 +1,7 @@
 """Warning signs in plain words: the coach's phrases (knowledge/phrases.yaml) matched against a
 member's text, exactly or with small typos (rapidfuzz), before anything else is answered.
 
-Negations ("no numbness") are noticed but never stop the escalation: reading a negation wrong
+Phrases match in order, with at most one other word among their words. Negations ("no numbness") are noticed but never stop the escalation: reading a negation wrong
 would hide an emergency, while escalating a negated sign only costs the member a tap ("if you
 meant you do not have this, the full check lets you say so"). See ``PhraseHit.negated``.
 """
@@ -22,7 +22,7 @@ TYPO_MIN_LENGTH = 5
 NEGATIONS = frozenset({"no", "not", "never", "without", "dont", "didnt", "doesnt", "isnt", "nor"})
 #: Words between a negation and the phrase that still count as negating it ("no real numbness").
 NEGATION_REACH = 3
-#: A phrase of several words may have this many other words among its own.
+#: A phrase of several words may have this many other words among its own (in order).
 _SLACK = 1
 
 
@@ -69,16 +69,21 @@ class PhraseMatcher:
 
     @staticmethod
     def _places(tokens: list[str], phrase: _Phrase) -> list[int]:
-        """Where the phrase's words all appear, in any order, within its length and one more
-        word (so "pee is dark" finds "dark pee"), each exactly or with a small typo."""
-        size = len(phrase.words)
-        width = size + _SLACK if size > 1 else 1
+        """Where the phrase's words appear in order, each exactly or with a small typo, with at
+        most one other word among them ("numb in both legs" finds "numb both legs"). In order,
+        so "racing heart rate" is not "heart racing"."""
         places: list[int] = []
         for start, first in enumerate(tokens):
-            if not any(_same(first, wanted) for wanted in phrase.words):
-                continue  # a match is counted from its first word
-            window = tokens[start : start + width]
-            if all(any(_same(word, wanted) for word in window) for wanted in phrase.words):
+            if not _same(first, phrase.words[0]):
+                continue
+            at, extra = start + 1, 0
+            for wanted in phrase.words[1:]:
+                while at < len(tokens) and not _same(tokens[at], wanted) and extra < _SLACK:
+                    at, extra = at + 1, extra + 1
+                if at >= len(tokens) or not _same(tokens[at], wanted):
+                    break
+                at += 1
+            else:
                 places.append(start)
         return places
 
