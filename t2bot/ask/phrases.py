@@ -1,9 +1,11 @@
 """Warning signs in plain words: the coach's phrases (knowledge/phrases.yaml) matched against a
 member's text, exactly or with small typos (rapidfuzz), before anything else is answered.
 
-Phrases match in order, with at most one other word among their words. Negations ("no numbness") are noticed but never stop the escalation: reading a negation wrong
-would hide an emergency, while escalating a negated sign only costs the member a tap ("if you
-meant you do not have this, the full check lets you say so"). See ``PhraseHit.negated``.
+Phrases match in order, with at most one other word among their words. Negations ("no
+numbness") are noticed but never stop the escalation: reading a negation wrong would hide an
+emergency, while escalating a negated sign only costs the member a tap ("if you meant you do
+not have this, the full check lets you say so"); only the public "call the emergency number"
+line is left out. See ``PhraseHit.negated``.
 """
 
 from __future__ import annotations
