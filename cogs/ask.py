@@ -173,10 +173,13 @@ class Ask(commands.Cog):
         if answer.kind not in NOT_PERSONAL:
             view = discord.ui.View(timeout=None)
             view.add_item(open_button(self.ask_id(answer, message.author.id)))
-        kwargs: dict[str, Any] = {"content": line, "mention_author": False}
+        kwargs: dict[str, Any] = {"content": line}
         if view is not None:
             kwargs["view"] = view
-        await message.reply(**kwargs)
+        try:
+            await message.reply(mention_author=False, **kwargs)
+        except discord.Forbidden:  # no Read Message History here: a plain post still works
+            await channel.send(**kwargs)
 
     async def ask_privately(
         self, interaction: discord.Interaction, message: discord.Message

@@ -104,6 +104,21 @@ def test_the_admin_switch_turns_mentions_off(fake: FakeDiscord, bot: BotProcess)
     assert len(fake.channel_posts()) == before + 1
 
 
+def test_without_read_message_history_the_line_is_posted_not_replied(
+    fake: FakeDiscord, bot: BotProcess
+) -> None:
+    ivy = fake.add_user("ivy_ask")
+    before = len(fake.channel_posts())
+    fake.bot_reads_history = False
+    try:
+        say(fake, ivy, "ice or heat?")
+        post = fake.wait_post(before + 1)
+    finally:
+        fake.bot_reads_history = True
+    assert post.content.startswith("I have an answer") and "message_reference" not in post.payload
+    assert fake.wait_answer(fake.tap(ivy, post, label="Open my answer")).last.ephemeral
+
+
 def test_the_whole_run_logs_no_word_members_wrote(fake: FakeDiscord, bot: BotProcess) -> None:
     assert WRITTEN, "the tests above wrote messages"
     bot.stop()

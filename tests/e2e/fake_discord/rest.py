@@ -414,6 +414,8 @@ class RestMixin:
             self.dms.setdefault(user.id, []).append(int(message["id"]))
             return message
         if cid == self.channel_id:
+            if data.get("message_reference") and not self.bot_reads_history:
+                raise error(403, "Missing Permissions", 50013)  # a reply needs the history
             message = self._new_message(None, data, req.files, channel_id=cid)
             message["guild_id"] = str(self.guild_id)
             return message

@@ -64,6 +64,8 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, MembersMixin, RestMixin, Webh
         self.command_puts = 0
         self.dm_channels: dict[int, int] = {}  # channel id -> user id
         self.dms: dict[int, list[int]] = {}  # user id -> message ids
+        #: Whether the bot may read the channel's history (replies need it; Discord: 50013).
+        self.bot_reads_history = True
         self.gateway_log: list[GatewayEvent] = []
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None
