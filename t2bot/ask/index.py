@@ -35,6 +35,20 @@ MIN_TYPO_LENGTH = 4
 #: Words that say nothing about which answer fits (besides English little words).
 QUIET = frozenset(
     [
+        "every",
+        "fine",
+        "good",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "always",
+        "sometimes",
+        "usually",
+        "need",
+        "want",
+        "think",
+        "know",
+        "anything",
         "back",
         "sore",
         "feel",

@@ -18,7 +18,7 @@ from t2bot.ask.text import normalise, words
 from t2bot.knowledge.model import Flag, Knowledge, Urgency
 
 #: rapidfuzz ratio (0-100) a word needs to count as a typo of a phrase's word.
-TYPO_SCORE = 80
+TYPO_SCORE = 85
 #: Words shorter than this must be written exactly ("pee" vs "see", "bum" vs "bus").
 TYPO_MIN_LENGTH = 5
 NEGATIONS = frozenset({"no", "not", "never", "without", "dont", "didnt", "doesnt", "isnt", "nor"})
