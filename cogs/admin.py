@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -54,6 +55,8 @@ class Admin(commands.Cog):
         emergency_number="Emergency number shown in every check ('default' for the bot's)",
         retention_days="Days saved results are kept (1-3650)",
         allow_sharing="May members post stretch cards and routines in the channel (Share)?",
+        answer_mentions="Answer members who @mention the bot: everywhere, or off (DMs always)",
+        mentions_channel="Answer @mentions only in this channel",
     )
     async def settings(
         self,
@@ -61,6 +64,8 @@ class Admin(commands.Cog):
         emergency_number: app_commands.Range[str, 1, 100] | None = None,
         retention_days: app_commands.Range[int, 1, 3650] | None = None,
         allow_sharing: bool | None = None,
+        answer_mentions: Literal["everywhere", "off"] | None = None,
+        mentions_channel: discord.TextChannel | None = None,
     ) -> None:
         if not is_manager(interaction):
             await refuse(interaction, ONLY_MANAGERS)
@@ -86,6 +91,11 @@ class Admin(commands.Cog):
             changes["retention_days"] = retention_days
         if allow_sharing is not None:
             changes["allow_sharing"] = allow_sharing
+        if answer_mentions is not None:
+            changes["ask_mentions"] = answer_mentions == "everywhere"
+            changes["ask_channel_id"] = None
+        if mentions_channel is not None:
+            changes["ask_mentions"], changes["ask_channel_id"] = True, mentions_channel.id
         await interaction.response.defer(ephemeral=True, thinking=True)
         store = self.bot.store
         try:
@@ -115,6 +125,11 @@ class Admin(commands.Cog):
         embed.add_field(
             name="Members may share stretches", value="yes" if current.allow_sharing else "no"
         )
+        mentions = "off"
+        if current.ask_mentions:
+            where = current.ask_channel_id
+            mentions = "in every channel" if where is None else f"only in <#{where}>"
+        embed.add_field(name="Answers to @mentions", value=f"{mentions} (DMs always)")
         embed.set_footer(text="Change with /t2admin settings; 'default' resets the number.")
         return embed
 

@@ -47,6 +47,10 @@ class T2Bot(commands.Bot):
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
+        # Not privileged: a message that mentions the bot, and a DM, carry their text without
+        # the message_content intent (cogs/ask.py); other messages arrive with empty content.
+        intents.guild_messages = True
+        intents.dm_messages = True
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -89,6 +93,11 @@ class T2Bot(commands.Bot):
                 await self.load_extension(extension)
         if self.sync_commands:
             await self.sync_command_tree()
+
+    async def process_commands(self, message: discord.Message) -> None:
+        """No prefix commands: a mention is a question for ``cogs/ask.py``, never a command (and
+        discord.py's "command not found" would log the message's first word)."""
+        return
 
     async def sync_command_tree(self) -> int:
         """Publish the slash commands: to the dev server if one is set, else globally."""

@@ -4,8 +4,9 @@ The emergency number (every back-check screen) and whether members may share (ev
 card) come from ``Store.guild_settings``; a short cache keeps that off the database for busy
 servers, and ``/t2admin settings`` forgets a server's entry when it changes something.
 
-If the settings cannot be read, the safe choices apply: the bot's default emergency number and
-no sharing (a server that turned sharing off must never see it switched back on by an outage).
+If the settings cannot be read, the safe choices apply: the bot's default emergency number, no
+sharing and no answers to @mentions (a server that turned either off must never see it switched
+back on by an outage; DMs and "Ask T2 privately" still answer).
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ class ServerChoices:
 
     emergency_number: str
     allow_sharing: bool
+    ask_mentions: bool = False
+    """Answer members who mention the bot in a channel (unknown settings: no, fail closed)."""
+    ask_channel_id: int | None = None
+    """The one channel for mentions; ``None``: every channel."""
+
+    def answers_mentions_in(self, channel_id: int, parent_id: int | None = None) -> bool:
+        """Whether a mention in this channel (or a thread of ``parent_id``) is answered."""
+        if not self.ask_mentions:
+            return False
+        return self.ask_channel_id is None or self.ask_channel_id in (channel_id, parent_id)
 
 
 class GuildSettingsCache:
@@ -77,7 +88,10 @@ class GuildSettingsCache:
             log.exception("reading server settings failed; using the default number and no sharing")
             return self.fallback
         choices = ServerChoices(
-            settings.emergency_number or self.default_number, settings.allow_sharing is True
+            settings.emergency_number or self.default_number,
+            settings.allow_sharing is True,
+            settings.ask_mentions is True,
+            settings.ask_channel_id,
         )
         self._remember(guild_id, now, choices)
         return choices

@@ -13,12 +13,13 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from t2bot.knowledge.ask_sections import check_ask_sections
 from t2bot.knowledge.model import Knowledge
 from t2bot.knowledge.validate import SeeLine, check_semantics
 
-LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches")
+LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches", "faq")
 SINGLE_SECTIONS = ("meta", "start")
-MAP_SECTIONS = ("references",)
+MAP_SECTIONS = ("references", "phrases", "synonyms")
 KNOWN_SECTIONS = LIST_SECTIONS + SINGLE_SECTIONS + MAP_SECTIONS
 REQUIRED_LISTS = ("nodes", "contributors", "tips", "stretches")
 
@@ -296,7 +297,7 @@ def _parse_file(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | N
 
 def _read_files(folder: Path, problems: list[Problem], smap: SourceMap) -> dict[str, Any]:
     merged: dict[str, Any] = {name: [] for name in LIST_SECTIONS}
-    merged["references"] = {}
+    merged.update({name: {} for name in MAP_SECTIONS})
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not files:
         problems.append(Problem(str(folder), None, "", "no .yaml files found in this folder"))
@@ -473,7 +474,7 @@ def load_knowledge(folder: str | Path) -> Knowledge:
             file, line, place = smap.locate(loc)
             problems.append(Problem(file, line, place, _pydantic_message(error)))
         raise KnowledgeError(problems) from None
-    for loc, message in check_semantics(knowledge):
+    for loc, message in check_semantics(knowledge) + check_ask_sections(knowledge):
         file, line, place = smap.locate(loc)
         if isinstance(message, SeeLine):
             other, other_line, _ = smap.locate(message.place)

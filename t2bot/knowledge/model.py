@@ -235,6 +235,21 @@ class Stretch(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class FaqEntry(Strict):
+    """A question members ask in their own words, answered from knowledge/faq.yaml."""
+
+    id: Id
+    question: Text
+    """The question as a member might put it; shown as the answer's title."""
+    keywords: list[Text] = Field(min_length=1)
+    """Words and phrases that point to this entry (synonyms are added from ``synonyms``)."""
+    answer: Text
+    """The answer: general education, no dose, no diagnosis."""
+    cannot_say: Text | None = None
+    """What the bot cannot tell (for diagnosis and medicine questions)."""
+    sources: list[str] = Field(min_length=1)
+
+
 class Knowledge(Strict):
     """Everything the bot knows, merged from all YAML files in the knowledge folder."""
 
@@ -246,6 +261,12 @@ class Knowledge(Strict):
     contributors: list[Contributor]
     tips: list[Tip]
     stretches: list[Stretch]
+    faq: list[FaqEntry] = Field(default_factory=list)
+    """Answers to questions asked in own words (knowledge/faq.yaml)."""
+    phrases: dict[Id, list[Text]] = Field(default_factory=dict)
+    """Flag id -> the plain words a member may type for it (knowledge/phrases.yaml)."""
+    synonyms: dict[Text, list[Text]] = Field(default_factory=dict)
+    """A word -> words that mean the same for matching questions (knowledge/synonyms.yaml)."""
     version: str = ""
     """Short hash of the flow, set by the loader; buttons from another version are stale."""
 

@@ -118,7 +118,7 @@ def _ordinal(n: int) -> str:
 
 def _source_items(kb: Knowledge) -> Iterator[tuple[Place, list[str]]]:
     yield ("meta", "sources"), kb.meta.sources
-    for section in ("nodes", "endings", "contributors", "tips", "stretches"):
+    for section in ("nodes", "endings", "contributors", "tips", "stretches", "faq"):
         for index, item in enumerate(getattr(kb, section)):
             yield (section, index, "sources"), item.sources
     for n_index, node in enumerate(kb.nodes):

@@ -91,6 +91,8 @@ CATALOGUE: dict[str, Kept] = {
                 "whether members may post stretch cards and routines in the channel "
                 "(on by default; triage results are never shared)"
             ),
+            "ask_mentions": "whether the bot answers members who mention it in a channel",
+            "ask_channel_id": "the one channel where mentions are answered (empty: any)",
             "updated_utc": "when an admin last changed them",
         },
         member_data=False,

@@ -15,7 +15,9 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_IDS = 50
 RETENTION_RANGE = (1, 3650)
-GUILD_FIELDS = frozenset({"emergency_number", "retention_days", "allow_sharing"})
+GUILD_FIELDS = frozenset(
+    {"emergency_number", "retention_days", "allow_sharing", "ask_mentions", "ask_channel_id"}
+)
 
 
 def check_id(value: str, what: str) -> None:
@@ -87,4 +89,11 @@ def check_guild_changes(changes: dict[str, Any]) -> dict[str, Any]:
             raise ValueError("retention must be between 1 and 3650 days")
     if "allow_sharing" in values and not isinstance(values["allow_sharing"], bool):
         raise ValueError("allow_sharing must be true or false")
+    if "ask_mentions" in values and not isinstance(values["ask_mentions"], bool):
+        raise ValueError("ask_mentions must be true or false")
+    channel = values.get("ask_channel_id")
+    if channel is not None and (
+        isinstance(channel, bool) or not isinstance(channel, int) or not 0 < channel < 2**63
+    ):
+        raise ValueError("ask_channel_id must be a channel id or empty")
     return values

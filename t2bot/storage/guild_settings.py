@@ -50,4 +50,6 @@ class GuildSettingsStore:
             row.emergency_number,
             row.retention_days or self.retention_days,
             row.allow_sharing,
+            row.ask_mentions,
+            row.ask_channel_id,
         )

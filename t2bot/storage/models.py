@@ -80,6 +80,8 @@ class GuildSettingsRow(SQLModel, table=True):
     emergency_number: str | None = Field(default=None, max_length=100)
     retention_days: int | None = None
     allow_sharing: bool = True  # stretch cards and routines only; triage results are never shared
+    ask_mentions: bool = True  # answer members who mention the bot in a channel (t2bot.ask)
+    ask_channel_id: int | None = Field(default=None, sa_type=sa.BigInteger)  # None: any channel
     updated_utc: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -26,6 +26,10 @@ class GuildSettings:
     retention_days: int
     """Days a saved result is kept (the server's own value, else the bot's default)."""
     allow_sharing: bool
+    ask_mentions: bool = True
+    """Whether members who mention the bot in a channel are answered (DMs always are)."""
+    ask_channel_id: int | None = None
+    """The one channel where mentions are answered; ``None``: every channel."""
 
 
 @dataclass(frozen=True)

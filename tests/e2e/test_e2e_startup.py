@@ -18,14 +18,17 @@ def test_login_and_gateway(fake: FakeDiscord, bot: BotProcess) -> None:
     assert ("GET", "/oauth2/applications/@me", 200) in paths
     identify = fake.gateway_events("identify")[-1].detail
     assert identify["token_ok"]
-    assert identify["intents"] == 1, "only the guilds intent (no privileged intents)"
+    # guilds, guild messages and DMs (cogs/ask.py); no privileged intent: members (1 << 1),
+    # presences (1 << 8), message content (1 << 15)
+    assert identify["intents"] == 1 | 1 << 9 | 1 << 12, "guilds, guild and DM messages only"
+    assert not identify["intents"] & (1 << 1 | 1 << 8 | 1 << 15), "no privileged intents"
     assert fake.gateway_events("heartbeat"), "heartbeats after HELLO"
 
 
 def test_commands_are_published(fake: FakeDiscord, bot: BotProcess) -> None:
     assert fake.command_puts >= 1
     names = set(fake.command_names())
-    assert {"backpain", "stretch", "mydata", "t2admin"} <= names, names
+    assert {"backpain", "stretch", "mydata", "t2admin", "Ask T2 privately"} <= names, names
     stretch = _options(fake.command("stretch"))
     assert {"list", "show", "routine", "remind"} <= set(stretch)
     assert stretch["remind"]["type"] == 2, "remind is a subcommand group"

@@ -195,6 +195,11 @@ def message_payload(
         data["application_id"] = str(application_id)
     if interaction is not None:
         data["interaction_metadata"] = interaction
+    if isinstance(body.get("message_reference"), dict):  # a reply
+        data["message_reference"] = {
+            "message_id": str(body["message_reference"].get("message_id")),
+            "channel_id": str(channel_id),
+        }
     return data
 
 

@@ -361,6 +361,7 @@ class RestMixin:
                 "contexts": None,
                 "integration_types": [0],
                 "options": [],
+                "description": "",  # context menus have none; Discord returns ""
                 **cmd,
                 "id": keep["id"] if keep else str(snowflake()),
                 "application_id": str(self.app_id),
@@ -418,6 +419,8 @@ class RestMixin:
             self.dms.setdefault(user.id, []).append(int(message["id"]))
             return message
         if cid == self.channel_id:
+            if data.get("message_reference") and not self.bot_reads_history:
+                raise error(403, "Missing Permissions", 50013)  # a reply needs the history
             message = self._new_message(None, data, req.files, channel_id=cid)
             message["guild_id"] = str(self.guild_id)
             return message
@@ -464,9 +467,9 @@ def check_commands(commands: list[dict[str, Any]]) -> list[str]:
     problems: list[str] = []
     if len(commands) > 100:
         problems.append(f"{len(commands)} commands, at most 100")
-    names = [c.get("name", "") for c in commands]
+    names = [(c.get("type", 1), c.get("name", "")) for c in commands]
     if len(set(names)) != len(names):
-        problems.append("duplicate command names")
+        problems.append("duplicate command names")  # (per type: a menu may share a name)
 
     def walk(options: list[dict[str, Any]], where: str, depth: int) -> None:
         if len(options) > 25:
@@ -496,6 +499,10 @@ def check_commands(commands: list[dict[str, Any]]) -> list[str]:
 
     for cmd in commands:
         name = cmd.get("name", "")
+        if cmd.get("type", 1) in (2, 3):  # user and message menus: 1-32 characters, any case
+            if not 1 <= len(name) <= 32 or cmd.get("options"):
+                problems.append(f"menu {name!r}: bad name, or options on a context menu")
+            continue
         if not _NAME.match(name) or name != name.lower():
             problems.append(f"/{name}: bad name")
         if cmd.get("type", 1) == 1 and not 1 <= len(cmd.get("description", "")) <= 100:

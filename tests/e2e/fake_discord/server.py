@@ -21,6 +21,7 @@ from aiohttp import web
 
 from tests.e2e.fake_discord.gateway import GatewayEvent, GatewayMixin, Session
 from tests.e2e.fake_discord.interactions import InteractionsMixin
+from tests.e2e.fake_discord.members import MembersMixin
 from tests.e2e.fake_discord.model import Call, InteractionRecord
 from tests.e2e.fake_discord.payloads import FakeUser, snowflake
 from tests.e2e.fake_discord.rest import API, Fault, Handler, RestMixin
@@ -29,7 +30,7 @@ from tests.e2e.fake_discord.webhooks import CALLBACK_WINDOW, WebhookMixin
 HOST = "127.0.0.1"
 
 
-class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
+class FakeDiscord(GatewayMixin, InteractionsMixin, MembersMixin, RestMixin, WebhookMixin):
     """The fake server. ``start()`` it, point a bot at ``address``, drive it from tests."""
 
     def __init__(
@@ -65,6 +66,8 @@ class FakeDiscord(GatewayMixin, InteractionsMixin, RestMixin, WebhookMixin):
         self.command_puts = 0
         self.dm_channels: dict[int, int] = {}  # channel id -> user id
         self.dms: dict[int, list[int]] = {}  # user id -> message ids
+        #: Whether the bot may read the channel's history (replies need it; Discord: 50013).
+        self.bot_reads_history = True
         self.gateway_log: list[GatewayEvent] = []
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None
