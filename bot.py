@@ -4,6 +4,7 @@ uv run bot.py                      run the Discord bot (needs DISCORD_TOKEN)
 uv run bot.py --sync               ... and publish the slash commands first
 uv run bot.py --console            the same flows in a terminal, no token needed
 uv run bot.py --check-knowledge    validate knowledge/ and print a summary
+uv run bot.py --diagram flow.svg   draw the question flow (.svg, .png or .mmd)
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--console", action="store_true", help="run the flows in this terminal")
     mode.add_argument("--check-knowledge", action="store_true", help="validate knowledge/ and exit")
+    mode.add_argument("--diagram", type=Path, metavar="FILE", help="draw the flow: .svg .png .mmd")
     parser.add_argument("--sync", action="store_true", help="publish slash commands on start")
     parser.add_argument("--knowledge", type=Path, help="knowledge folder (default: knowledge/)")
     return parser.parse_args(argv)
@@ -60,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.check_knowledge:
         return check_knowledge(settings.knowledge_dir)
+    if args.diagram:
+        from t2bot.knowledge.diagram import main as draw_diagram
+
+        return draw_diagram(settings.knowledge_dir, args.diagram)
     if args.console:
         from t2bot.console.app import run_console
 
