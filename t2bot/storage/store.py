@@ -23,8 +23,8 @@ from t2bot.storage.base import (
     StoreUnavailable,
 )
 from t2bot.storage.checks import GUILD_FIELDS, MAX_IDS, RETENTION_RANGE
-from t2bot.storage.database import normalize_url, prepare_sqlite_file, sqlite_file
 from t2bot.storage.counters import ENDINGS, Counters
+from t2bot.storage.database import normalize_url, prepare_sqlite_file, sqlite_file
 from t2bot.storage.followups import OUTCOMES, FollowUpAnswers, FollowUps
 from t2bot.storage.guild_settings import DEFAULT_ALLOW_SHARING, GuildSettingsStore
 from t2bot.storage.member_data import MemberData
@@ -42,11 +42,11 @@ from t2bot.storage.saved_results import MAX_SAVED_PER_MEMBER, SavedResults
 __all__ = [
     "DEFAULT_ALLOW_SHARING",
     "ENDINGS",
-    "OUTCOMES",
     "GUILD_FIELDS",
     "MAX_IDS",
     "MAX_SAVED_PER_MEMBER",
     "OUTAGE_WARN_SECONDS",
+    "OUTCOMES",
     "RETENTION_RANGE",
     "Store",
     "StoreBusy",
