@@ -19,6 +19,7 @@ from discord.ext import commands, tasks
 
 from t2bot.knowledge.model import Knowledge
 from t2bot.storage import SavedResult, StoreUnavailable
+from t2bot.storage.records import FollowUpAnswer
 from t2discord.client import T2Bot
 from t2discord.command_tree import tap_allowed
 from t2discord.custom_ids import DATA as PREFIX_DATA
@@ -169,10 +170,14 @@ class MyData(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             results = await self.bot.store.history(interaction.user.id, limit=HISTORY_LIMIT)
+            answers = await self.bot.store.followup_answers(interaction.user.id)
         except StoreUnavailable:
             await refuse(interaction, BUSY)
             return
-        await reply(interaction, embed=self.history_embed(results))
+        embed = self.history_embed(results)
+        if answers:
+            add_check_in_answers(embed, self.bot.knowledge.current, answers)
+        await reply(interaction, embed=embed)
 
     def history_embed(self, results: list[SavedResult]) -> discord.Embed:
         embed = discord.Embed(
@@ -237,7 +242,8 @@ class MyData(commands.Cog):
         summary = (
             f"{counts.get('saved_result', 0)} saved result(s), "
             f"{counts.get('reminder', 0)} reminder(s), "
-            f"{counts.get('followup', 0)} follow-up opt-in(s)"
+            f"{counts.get('followup', 0)} follow-up opt-in(s), "
+            f"{counts.get('followup_answer', 0)} check-in answer(s)"
         )
         await reply(
             interaction,
@@ -259,6 +265,24 @@ def describe(kb: Knowledge, result: SavedResult) -> str:
     if tips:
         lines.append("**Tips:** " + "; ".join(clip(tip, 90) for tip in tips))
     return "\n".join(lines) or "No contributors stood out."
+
+
+def add_check_in_answers(
+    embed: discord.Embed, kb: Knowledge, answers: list[FollowUpAnswer]
+) -> None:
+    """The check-in answers the member kept, newest first, in one field."""
+    lines = []
+    for answer in answers:
+        tried = [_name(kb.tip, tid, "text") for tid in answer.tip_ids]
+        tried += [_name(kb.stretch, sid, "name") for sid in answer.stretch_ids]
+        text = f"{answer.answered_on:%Y-%m-%d} · {answer.outcome}"
+        if tried:
+            text += " · tried: " + "; ".join(clip(item, 60) for item in tried)
+        lines.append(text)
+    if len(embed.fields) < 24:
+        embed.add_field(
+            name="Your check-in answers", value=clip("\n".join(lines), 1000), inline=False
+        )
 
 
 def _name(lookup: Any, item_id: str, attribute: str) -> str:

@@ -17,7 +17,7 @@ from t2bot.knowledge.model import Knowledge
 from t2bot.knowledge.validate import check_semantics
 
 LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches")
-SINGLE_SECTIONS = ("meta", "start")
+SINGLE_SECTIONS = ("meta", "start", "followups")
 MAP_SECTIONS = ("references",)
 KNOWN_SECTIONS = LIST_SECTIONS + SINGLE_SECTIONS + MAP_SECTIONS
 REQUIRED_LISTS = ("nodes", "contributors", "tips", "stretches")
