@@ -274,6 +274,7 @@ class FollowUps(commands.Cog):
                 tip_ids=tips,
                 stretch_ids=stretches,
                 answer_key=f"dm:{message_id}",
+                today=discord.utils.utcnow().date(),
             )
         except StoreUnavailable:
             await refuse(interaction, BUSY)
