@@ -5,6 +5,7 @@ uv run bot.py --sync               ... and publish the slash commands first
 uv run bot.py --console            the same flows in a terminal, no token needed
 uv run bot.py --check-knowledge    validate knowledge/ and print a summary
 uv run bot.py --diagram flow.svg   draw the question flow (.svg, .png or .mmd)
+uv run bot.py --stats [30|90]      anonymous club numbers of the local database
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     mode.add_argument("--console", action="store_true", help="run the flows in this terminal")
     mode.add_argument("--check-knowledge", action="store_true", help="validate knowledge/ and exit")
     mode.add_argument("--diagram", type=Path, metavar="FILE", help="draw the flow: .svg .png .mmd")
+    mode.add_argument("--stats", type=int, nargs="?", const=30, metavar="DAYS", help="club numbers")
     parser.add_argument("--sync", action="store_true", help="publish slash commands on start")
     parser.add_argument("--knowledge", type=Path, help="knowledge folder (default: knowledge/)")
     return parser.parse_args(argv)
@@ -66,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         from t2bot.knowledge.diagram import main as draw_diagram
 
         return draw_diagram(settings.knowledge_dir, args.diagram)
+    if args.stats is not None:
+        from t2bot.insights import main as show_stats
+
+        return show_stats(settings.database_url, settings.knowledge_dir, args.stats)
     if args.console:
         from t2bot.console.app import run_console
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from t2bot.knowledge.model import Knowledge
 from t2bot.storage import Store, StoreUnavailable
@@ -165,3 +167,40 @@ def as_text(view: Insights) -> str:
     if view.hidden_contributors or view.hidden_tips:
         lines.append(f"(Groups of {FEWER} members are not shown.)")
     return "\n".join(lines)
+
+
+def main(database_url: str, knowledge_dir: Path, days: int) -> int:
+    """``bot.py --stats DAYS``: the insights of every server in the local database."""
+    import asyncio
+
+    from t2bot.knowledge import KnowledgeError, load_knowledge
+
+    if days not in PERIODS:
+        print("Choose 30 or 90 days.", file=sys.stderr)
+        return 2
+    try:
+        kb = load_knowledge(knowledge_dir)
+    except KnowledgeError as exc:
+        print(f"The knowledge files have problems:\n{exc}", file=sys.stderr)
+        return 1
+
+    async def read() -> list[tuple[int, ClubNumbers]]:
+        store = Store(database_url)
+        await store.start()
+        try:
+            return [(g, await store.club_numbers(g, days)) for g in await store.insight_guilds()]
+        finally:
+            await store.close()
+
+    try:
+        found = asyncio.run(read())
+    except StoreUnavailable as exc:
+        print(f"The database cannot be used right now ({exc}).", file=sys.stderr)
+        return 1
+    if not found:
+        print(f"No club numbers yet in {Store(database_url).shown_url}.")
+        return 0
+    for guild_id, numbers in found:
+        where = "Checks run in DMs" if guild_id == 0 else f"Server {guild_id}"
+        print(f"== {where} ==\n{as_text(insights(kb, numbers))}\n")
+    return 0

@@ -97,6 +97,17 @@ class Counters:
 
         return await self.db.read(work)
 
+    async def guild_ids(self) -> list[int]:
+        """Servers with any counter, kept answer or saved result (0: checks run in DMs)."""
+
+        def work(session: Session) -> list[int]:
+            found: set[int] = set(session.exec(select(CheckCounterRow.guild_id).distinct()))
+            for column in (FollowUpAnswerRow.guild_id, SavedResultRow.guild_id):
+                found |= {g for g in session.exec(select(column).distinct()) if g is not None}
+            return sorted(found)
+
+        return await self.db.read(work)
+
     async def purge_expired(self, now: datetime | None = None) -> int:
         cutoff = (now or utc_now()).date() - timedelta(days=COUNTER_DAYS)
 

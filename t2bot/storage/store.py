@@ -313,3 +313,7 @@ class Store:
     ) -> ClubNumbers:
         """The server's numbers over the last ``days`` days, before small groups are hidden."""
         return await self.counters.club_numbers(guild_id, days, now)
+
+    async def insight_guilds(self) -> list[int]:
+        """Servers that have club numbers (0: checks run in DMs)."""
+        return await self.counters.guild_ids()
