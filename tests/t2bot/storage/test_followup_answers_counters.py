@@ -12,8 +12,7 @@ from t2bot.storage.models import METADATA
 
 ALICE, BOB = 111_111_111_111_111_111, 222_222_222_222_222_222
 GUILD, OTHER_GUILD = 900_000_000_000_000_001, 900_000_000_000_000_002
-#: Saved results are stamped with the real time, so the numbers are read as of now.
-NOW = datetime.now(UTC) + timedelta(minutes=5)
+NOW = datetime.now(UTC)
 TODAY = NOW.date()
 
 
@@ -105,10 +104,15 @@ async def test_counters_add_up_per_server_day_and_ending(store) -> None:
 
 
 async def test_club_numbers_count_members_not_rows(store) -> None:
+    now = datetime.now(UTC) + timedelta(minutes=1)  # saves are stamped with the real time
+    day = now.date()
     for n in range(6):
         user = 10_000 + n
-        await keep(store, user_id=user, key=f"a{n}", outcome="better" if n < 2 else "same")
-        await keep(store, user_id=user, key=f"b{n}")  # a second answer by the same member
+        outcome = "better" if n < 2 else "same"
+        await keep(store, user_id=user, key=f"a{n}", outcome=outcome, today=day)
+        await keep(
+            store, user_id=user, key=f"b{n}", today=day
+        )  # a second answer by the same member
     await store.save_result(
         user_id=ALICE,
         guild_id=GUILD,
@@ -118,14 +122,14 @@ async def test_club_numbers_count_members_not_rows(store) -> None:
         knowledge_version="v",
         idempotency_key="s1",
     )
-    await keep(store, user_id=BOB, key="other", guild_id=OTHER_GUILD)
-    numbers = await store.club_numbers(GUILD, 30, NOW)
+    await keep(store, user_id=BOB, key="other", guild_id=OTHER_GUILD, today=day)
+    numbers = await store.club_numbers(GUILD, 30, now)
     assert numbers.tried == {"build_aero_gradually": 6, "hip_flexor_lunge": 6}
     assert numbers.better == {"build_aero_gradually": 6, "hip_flexor_lunge": 6}
     assert numbers.contributors == {"not_aero_adapted": 6, "worn_shoes": 1}
-    later = await store.club_numbers(GUILD, 30, NOW + timedelta(days=31))
+    later = await store.club_numbers(GUILD, 30, now + timedelta(days=31))
     assert later.tried == {} and later.contributors == {}
-    before = await store.club_numbers(GUILD, 30, NOW - timedelta(days=1))
+    before = await store.club_numbers(GUILD, 30, now - timedelta(days=1))
     assert before.tried == {} and before.contributors == {}  # nothing counted from the future
 
 
