@@ -4,6 +4,7 @@ the numbers ``/t2admin stats`` shows, read from what members chose to save or an
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
@@ -108,11 +109,16 @@ class Counters:
 
         return await self.db.read(work)
 
-    async def purge_expired(self, now: datetime | None = None) -> int:
+    @staticmethod
+    def purge_work(now: datetime | None = None) -> Callable[[Session], int]:
+        """The deletion of counters older than ``COUNTER_DAYS``, to run in a transaction."""
         cutoff = (now or utc_now()).date() - timedelta(days=COUNTER_DAYS)
 
         def work(session: Session) -> int:
             query = delete(CheckCounterRow).where(col(CheckCounterRow.day) < cutoff)
             return session.exec(query).rowcount
 
-        return await self.db.write(work)
+        return work
+
+    async def purge_expired(self, now: datetime | None = None) -> int:
+        return await self.db.write(self.purge_work(now))

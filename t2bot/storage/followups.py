@@ -3,7 +3,7 @@ result offered) and the check-in answers members chose to keep."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -162,8 +162,11 @@ class FollowUpAnswers:
 
         return await self.db.read(work)
 
-    async def purge_expired(self, now: datetime | None = None) -> int:
-        """Delete answers older than their server's retention (the saved results' setting)."""
+    async def purge_expired(
+        self, now: datetime | None = None, also: Callable[[Session], object] | None = None
+    ) -> int:
+        """Delete answers older than their server's retention (the saved results' setting);
+        ``also`` runs in the same transaction (the counters' purge)."""
         today = (now or utc_now()).date()
         default_days = self.retention_days
 
@@ -193,6 +196,8 @@ class FollowUpAnswers:
                     col(FollowUpAnswerRow.answered_on) < today - timedelta(days=default_days),
                 )
             ).rowcount
+            if also is not None:
+                also(session)
             return removed
 
         return await self.db.write(work)

@@ -151,8 +151,8 @@ class Store:
         """Delete saved results and kept check-in answers older than their server's retention
         (and club counters older than ``COUNTER_DAYS``); returns how many member rows."""
         removed = await self.saved_results.purge_expired(now)
-        removed += await self.answers.purge_expired(now)
-        await self.counters.purge_expired(now)
+        # One more transaction for both (each round of the hourly purge stays short).
+        removed += await self.answers.purge_expired(now, also=self.counters.purge_work(now))
         return removed
 
     # ------------------------------------------------------------------ member data

@@ -137,3 +137,12 @@ def test_counters_have_no_member_column() -> None:
     columns = set(METADATA.tables["check_counter"].c.keys())
     assert columns == {"guild_id", "day", "ending", "count"}
     assert isinstance(TODAY, date)
+
+
+async def test_the_purge_deletes_counters_older_than_400_days(store) -> None:
+    await store.count_check(GUILD, "advice", TODAY - timedelta(days=401))
+    await store.count_check(GUILD, "advice", TODAY - timedelta(days=399))
+    await store.purge_expired(NOW)
+    # A 30-day window holding both days: only the 399-day-old count is left.
+    both = await store.club_numbers(GUILD, 30, NOW - timedelta(days=399))
+    assert both.endings == {"advice": 1}
