@@ -8,6 +8,8 @@ uv run bot.py --console                the same flows in a terminal, no token ne
 uv run bot.py --check-knowledge        validate knowledge/ and print a summary
 uv run bot.py --backup FILE            copy the SQLite database to FILE (safe while running)
 uv run bot.py --restore FILE           replace the SQLite database with FILE (bot stopped)
+uv run bot.py --diagram flow.svg       draw the question flow (.svg, .png or .mmd)
+uv run bot.py --stats [30|90]          anonymous club numbers of the local database
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--console", action="store_true", help="run the flows in this terminal")
     mode.add_argument("--check-knowledge", action="store_true", help="validate knowledge/ and exit")
+    mode.add_argument("--diagram", type=Path, metavar="FILE", help="draw the flow: .svg .png .mmd")
+    mode.add_argument("--stats", type=int, nargs="?", const=30, metavar="DAYS", help="club numbers")
     mode.add_argument("--backup", type=Path, metavar="FILE", help="copy the SQLite database")
     mode.add_argument("--restore", type=Path, metavar="FILE", help="restore a --backup copy")
     parser.add_argument("--sync", action="store_true", help="publish slash commands and exit")
@@ -92,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.check_knowledge:
         return check_knowledge(settings.knowledge_dir)
+    if args.diagram:
+        from t2bot.knowledge.diagram import main as draw_diagram
+
+        return draw_diagram(settings.knowledge_dir, args.diagram)
+    if args.stats is not None:
+        from t2bot.insights import main as show_stats
+
+        return show_stats(settings.database_url, settings.knowledge_dir, args.stats)
     if args.console:
         from t2bot.console.app import run_console
 

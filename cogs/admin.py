@@ -7,6 +7,7 @@ admins can change that in the integration settings, so every command checks agai
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import time
 from typing import Literal
@@ -15,7 +16,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from t2bot.knowledge import KnowledgeError
+from t2bot import insights
+from t2bot.knowledge import KnowledgeError, diagram
 from t2bot.settings import EMERGENCY_NUMBER_RULE as RULE
 from t2bot.settings import check_emergency_number
 from t2bot.storage import GuildSettings, StoreUnavailable
@@ -206,6 +208,97 @@ class Admin(commands.Cog):
             return await self.bot.is_owner(interaction.user)
         except discord.HTTPException:
             return False
+
+    # ------------------------------------------------------------------ insights (issue 12)
+
+    @t2admin.command(name="stats", description="Anonymous club numbers (groups under 5 hidden)")
+    @app_commands.describe(days="Over the last 30 or 90 days")
+    @app_commands.choices(
+        days=[app_commands.Choice(name=f"{d} days", value=d) for d in insights.PERIODS]
+    )
+    async def stats(self, interaction: discord.Interaction, days: int = 30) -> None:
+        if not is_manager(interaction):
+            await refuse(interaction, ONLY_MANAGERS)
+            return
+        if days not in insights.PERIODS:  # re-validated: never trust the client
+            await refuse(interaction, "Choose 30 or 90 days.")
+            return
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            numbers = await self.bot.store.club_numbers(interaction.guild_id, days)
+        except StoreUnavailable:
+            await refuse(interaction, "I can't reach my storage right now; try again in a minute.")
+            return
+        view = insights.insights(self.bot.knowledge.current, numbers)
+        embed = stats_embed(view)
+        chart = await asyncio.to_thread(insights.chart_png, view)
+        if chart is None:
+            await reply(interaction, embed=embed)
+            return
+        embed.set_image(url=f"attachment://{STATS_FILE}")
+        await reply(interaction, embed=embed, file=discord.File(io.BytesIO(chart), STATS_FILE))
+
+    @t2admin.command(name="diagram", description="The question flow as a picture (PNG)")
+    async def diagram(self, interaction: discord.Interaction) -> None:
+        if not is_manager(interaction):
+            await refuse(interaction, ONLY_MANAGERS)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        kb = self.bot.knowledge.current
+        graph = diagram.flow_graph(kb)
+        try:
+            png = await asyncio.to_thread(diagram.render_bytes, graph, "png")
+        except diagram.DiagramError as exc:
+            text = diagram.mermaid(graph).encode()
+            await reply(
+                interaction,
+                content=f"{exc} Here is the flow as Mermaid text instead.",
+                file=discord.File(io.BytesIO(text), "t2-flow.mmd"),
+            )
+            return
+        await reply(
+            interaction,
+            content=(
+                f"The question flow (knowledge version {kb.version}): safety screens on the "
+                "left, red-flag exits coloured by urgency. Sized for A4."
+            ),
+            file=discord.File(io.BytesIO(png), "t2-flow.png"),
+        )
+
+
+STATS_FILE = "t2-stats.png"
+
+
+def stats_embed(view: insights.Insights) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"Club insights: last {view.days} days",
+        description=(
+            f"**{view.checks}** check(s) finished. Anonymous: counters with no member id, and "
+            f"only what members chose to save or answer. Groups of {insights.FEWER} are not "
+            "shown."
+        ),
+        colour=COLOUR_INFO,
+    )
+    endings = "\n".join(f"{line.name}: **{line.value}**" for line in view.endings)
+    embed.add_field(name="How checks ended", value=endings or "No checks yet.", inline=False)
+    contributors = "\n".join(f"{line.name}: **{line.value}** members" for line in view.contributors)
+    if view.hidden_contributors:
+        contributors += f"\n({view.hidden_contributors} more with {insights.FEWER} members)"
+    embed.add_field(
+        name="Most common likely contributors",
+        value=clip(contributors.strip() or "Nothing to show yet.", 1024),
+        inline=False,
+    )
+    tips = "\n".join(f"{clip(line.name, 80)}: {line.value}" for line in view.tips)
+    if view.hidden_tips:
+        tips += f"\n({view.hidden_tips} more tried by {insights.FEWER} members)"
+    embed.add_field(
+        name="Tips and stretches (from check-in answers)",
+        value=clip(tips.strip() or "Nothing to show yet.", 1024),
+        inline=False,
+    )
+    return embed
 
 
 def problems_embed(exc: KnowledgeError, version: str) -> discord.Embed:

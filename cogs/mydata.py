@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -20,6 +21,7 @@ from discord.ext import commands, tasks
 from t2bot.knowledge.model import Knowledge
 from t2bot.render.card import Card, Section, problems, sections_of
 from t2bot.storage import SavedResult, StoreUnavailable
+from t2bot.storage.records import FollowUpAnswer
 from t2bot.triage.cards import first_sentence
 from t2discord.client import T2Bot
 from t2discord.command_tree import tap_allowed
@@ -170,13 +172,17 @@ class MyData(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             results = await self.bot.store.history(interaction.user.id, limit=HISTORY_LIMIT)
+            answers = await self.bot.store.followup_answers(interaction.user.id)
         except StoreUnavailable:
             await refuse(interaction, BUSY)
             return
-        await reply(interaction, embed=self.history_embed(results))
+        await reply(interaction, embed=self.history_embed(results, answers))
 
-    def history_embed(self, results: list[SavedResult]) -> discord.Embed:
-        return embed_from_card(history_card(self.bot.knowledge.current, results), COLOUR_INFO)
+    def history_embed(
+        self, results: list[SavedResult], answers: Sequence[FollowUpAnswer] = ()
+    ) -> discord.Embed:
+        card = history_card(self.bot.knowledge.current, results, answers)
+        return embed_from_card(card, COLOUR_INFO)
 
     async def stored_about(self, interaction: discord.Interaction) -> dict[str, Any] | None:
         """Everything stored about the member (after deferring), or None after a polite refusal."""
@@ -216,7 +222,8 @@ class MyData(commands.Cog):
         summary = (
             f"{counts.get('saved_result', 0)} saved result(s), "
             f"{counts.get('reminder', 0)} reminder(s), "
-            f"{counts.get('followup', 0)} follow-up opt-in(s)"
+            f"{counts.get('followup', 0)} follow-up opt-in(s), "
+            f"{counts.get('followup_answer', 0)} check-in answer(s)"
         )
         await reply(
             interaction,
@@ -228,14 +235,17 @@ class MyData(commands.Cog):
         )
 
 
-def history_card(kb: Knowledge, results: list[SavedResult]) -> Card:
-    """The member's saved results, newest first, each whole; those that do not fit are
-    counted in the small print (the export has them all)."""
+def history_card(
+    kb: Knowledge, results: list[SavedResult], answers: Sequence[FollowUpAnswer] = ()
+) -> Card:
+    """The member's saved results, newest first, each whole, then their kept check-in
+    answers; what does not fit is counted in the small print (the export has it all)."""
     title = "Your saved results"
+    answered = check_in_sections(kb, answers)
     if not results:
         empty = "After a /backpain check, press **Save to my history** to keep the result here."
-        return Card(title, WHAT_IS_STORED, (Section("Nothing saved", (empty,)),))
-    sections: list[Section] = []
+        return Card(title, WHAT_IS_STORED, (Section("Nothing saved", (empty,)), *answered))
+    sections: list[Section] = list(answered)
     note = ""
     for shown, result in enumerate(results):
         label = URGENCY_LABELS.get(result.urgency, result.urgency)
@@ -247,6 +257,7 @@ def history_card(kb: Knowledge, results: list[SavedResult]) -> Card:
             note = f"{len(results) - shown} more: use /mydata export."
             break
         sections += more
+    sections = sections[len(answered) :] + sections[: len(answered)]  # results first
     return Card(title, WHAT_IS_STORED, tuple(sections), note=note)
 
 
@@ -261,6 +272,19 @@ def describe(kb: Knowledge, result: SavedResult) -> str:
         lines.append("**Tips:**")
         lines += [f"• {first_sentence(tip)}" for tip in tips]
     return "\n".join(lines) or "No contributors stood out."
+
+
+def check_in_sections(kb: Knowledge, answers: Sequence[FollowUpAnswer]) -> tuple[Section, ...]:
+    """The check-in answers the member kept, newest first, each on one whole line."""
+    lines = []
+    for answer in answers:
+        tried = [first_sentence(_name(kb.tip, tid, "text")) for tid in answer.tip_ids]
+        tried += [_name(kb.stretch, sid, "name") for sid in answer.stretch_ids]
+        text = f"{answer.answered_on:%Y-%m-%d} · {answer.outcome}"
+        if tried:
+            text += " · tried: " + "; ".join(tried)
+        lines.append(text)
+    return tuple(sections_of("Your check-in answers", lines)) if lines else ()
 
 
 def _name(lookup: Any, item_id: str, attribute: str) -> str:

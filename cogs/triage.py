@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from t2bot import insights
 from t2bot.knowledge.model import Knowledge
 from t2bot.storage import StoreUnavailable
 from t2bot.triage import actions, engine
@@ -157,16 +158,25 @@ class Triage(commands.Cog):
             return
         number = await self.emergency_number(interaction)
         await update(interaction, content=None, **self.render(kb, fid.member_id, position, number))
+        if not isinstance(position, Step):  # club counters: no member id (t2bot.insights)
+            await insights.count_check(self.bot.store, interaction.guild_id, position)
 
     async def follow_up(
         self, interaction: discord.Interaction, kb: Knowledge, state: FlowState
     ) -> None:
         """Store the member's consent to one check-in DM a week from now."""
-        self.finished_result(kb, state)
+        result = self.finished_result(kb, state)
         await interaction.response.defer()  # a busy database must not eat Discord's 3 seconds
         due = discord.utils.utcnow() + FOLLOW_UP_AFTER
         try:
-            await self.bot.store.set_followup(interaction.user.id, interaction.guild_id, due)
+            await self.bot.store.set_followup(
+                interaction.user.id,
+                interaction.guild_id,
+                due,
+                contributor_ids=[r.contributor.id for r in result.contributors],
+                tip_ids=[tip.id for tip in result.tips],
+                stretch_ids=[stretch.id for stretch in result.stretches],
+            )
         except StoreUnavailable:
             await refuse(
                 interaction,
@@ -176,8 +186,8 @@ class Triage(commands.Cog):
         await refuse(
             interaction,
             f"OK: I'll send you one DM on {discord.utils.format_dt(due, 'D')} "
-            "to ask how your back is. Only that date is stored; "
-            "/mydata delete removes it.",
+            "to ask how your back is. Only that date and the ids of this result's "
+            "contributors, tips and stretches are stored; /mydata delete removes them.",
         )
         await mark_done(interaction, "Check-in set ✓")
 

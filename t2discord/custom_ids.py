@@ -1,7 +1,7 @@
 """The one registry of custom_id prefixes: every button id the bot makes starts with one.
 
 Each feature's codec declares its own prefix (``t2bot.triage.ids``, ``t2bot.stretches.ids``,
-``t2bot.ask.ids``);
+``t2bot.ask.ids``, ``t2bot.checkin.ids``);
 this module lists them all, once, and checks they stay distinct. Which ids are *read* is decided
 by the DynamicItem classes registered on the bot (``T2Bot.claims``): ``cogs.unknown_buttons``
 answers only the ids none of them reads, so no tap is answered twice.
@@ -10,6 +10,7 @@ answers only the ids none of them reads, so no tap is answered twice.
 from __future__ import annotations
 
 from t2bot.ask import ids as ask_ids
+from t2bot.checkin import ids as checkin_ids
 from t2bot.stretches import ids as stretch_ids
 from t2bot.triage import ids as flow_ids
 
@@ -17,6 +18,7 @@ FLOW = flow_ids.PREFIX
 STRETCH = stretch_ids.PREFIX
 DATA = "t2d"
 ASK = ask_ids.PREFIX
+CHECK_IN = checkin_ids.PREFIX
 
 #: Prefix -> the feature whose buttons use it.
 PREFIXES: dict[str, str] = {
@@ -24,6 +26,7 @@ PREFIXES: dict[str, str] = {
     STRETCH: "stretches",
     DATA: "my data",
     ASK: "answers to questions in own words",
+    CHECK_IN: "check-in DM",
 }
 KNOWN_PREFIXES = tuple(PREFIXES)
 

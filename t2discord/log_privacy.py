@@ -17,10 +17,16 @@ _SNOWFLAKE = re.compile(r"(?<![\w])\d{15,21}(?![\w])")
 _TOKEN_PATHS = re.compile(r"/(interactions|webhooks)/(\d+|<id>)/[A-Za-z0-9_.\-]+")
 
 
-def redact(text: str) -> str:
-    """``text`` with Discord ids and interaction/webhook tokens replaced by placeholders."""
+#: ``extra`` key of a record that names public ids to keep (the bot's own application id in
+#: its invite link): ``log.info(..., extra={PUBLIC_IDS: (str(app_id),)})``.
+PUBLIC_IDS = "t2_public_ids"
+
+
+def redact(text: str, keep: tuple[str, ...] = ()) -> str:
+    """``text`` with Discord ids and interaction/webhook tokens replaced by placeholders
+    (except the public ids in ``keep``)."""
     text = _TOKEN_PATHS.sub(lambda m: f"/{m[1]}/<id>/<token>", text)
-    return _SNOWFLAKE.sub("<id>", text)
+    return _SNOWFLAKE.sub(lambda m: m[0] if m[0] in keep else "<id>", text)
 
 
 class RedactDiscordIds(logging.Filter):
@@ -31,7 +37,7 @@ class RedactDiscordIds(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record: keep it as it is rather than drop it
             return True
-        cleaned = redact(message)
+        cleaned = redact(message, tuple(getattr(record, PUBLIC_IDS, ())))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         if record.exc_info and not record.exc_text:

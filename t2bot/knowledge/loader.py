@@ -18,7 +18,7 @@ from t2bot.knowledge.model import Knowledge
 from t2bot.knowledge.validate import SeeLine, check_semantics
 
 LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches", "faq")
-SINGLE_SECTIONS = ("meta", "start")
+SINGLE_SECTIONS = ("meta", "start", "followups")
 MAP_SECTIONS = ("references", "phrases", "synonyms")
 KNOWN_SECTIONS = LIST_SECTIONS + SINGLE_SECTIONS + MAP_SECTIONS
 REQUIRED_LISTS = ("nodes", "contributors", "tips", "stretches")

@@ -250,6 +250,38 @@ class FaqEntry(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class CheckInAnswer(Strict):
+    """One answer button of the check-in DM and what the bot says when it is tapped."""
+
+    label: ButtonLabel
+    reply: Text
+
+
+class CheckIn(Strict):
+    """The words of the check-in DM a week after a check (knowledge/followups.yaml)."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=256, strip_whitespace=True)]
+    intro: Text
+    tried_placeholder: Annotated[
+        str, StringConstraints(min_length=1, max_length=150, strip_whitespace=True)
+    ]
+    """Shown in the empty "which did you try?" menu."""
+    better: CheckInAnswer
+    same: CheckInAnswer
+    worse: CheckInAnswer
+    """Its reply says when to see someone; ``{emergency_number}`` is filled in."""
+    warning_signs: list[Id] = Field(min_length=1)
+    """Ids of red-flag signs listed after a "worse" answer (get care now if any appear)."""
+    warning_signs_title: Text
+    consent: Text
+    """Asked at the first tap: may the answer be kept? Says exactly what is kept."""
+    keep_label: ButtonLabel
+    skip_label: ButtonLabel
+    kept: Text
+    not_kept: Text
+    sources: list[str] = Field(min_length=1)
+
+
 class Knowledge(Strict):
     """Everything the bot knows, merged from all YAML files in the knowledge folder."""
 
@@ -267,6 +299,8 @@ class Knowledge(Strict):
     """Flag id -> the plain words a member may type for it (knowledge/phrases.yaml)."""
     synonyms: dict[Text, list[Text]] = Field(default_factory=dict)
     """A word -> words that mean the same for matching questions (knowledge/synonyms.yaml)."""
+    followups: CheckIn | None = None
+    """The check-in DM's words (knowledge/followups.yaml); without it the DM only reminds."""
     version: str = ""
     """Short hash of the flow, set by the loader; buttons from another version are stale."""
 

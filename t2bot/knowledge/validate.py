@@ -49,6 +49,7 @@ def check_semantics(kb: Knowledge) -> list[Problem]:
     problems += _duplicate_ids(kb)
     problems += _sources(kb)
     problems += _meta(kb)
+    problems += _followups(kb)
     if len(kb.nodes) > MAX_SCREENS:
         problems.append(
             (("nodes",), f"{len(kb.nodes)} screens; at most {MAX_SCREENS}: shorten the flow")
@@ -124,6 +125,8 @@ def _source_items(kb: Knowledge) -> Iterator[tuple[Place, list[str]]]:
     for n_index, node in enumerate(kb.nodes):
         for f_index, flag in enumerate(node.flags):
             yield ("nodes", n_index, "flags", f_index, "sources"), flag.sources
+    if kb.followups is not None:
+        yield ("followups", "sources"), kb.followups.sources
 
 
 def _sources(kb: Knowledge) -> Iterator[Problem]:
@@ -405,3 +408,19 @@ def count_paths(kb: Knowledge) -> int:
         return memo[node_id]
 
     return paths(kb.start)
+
+
+def _followups(kb: Knowledge) -> Iterator[Problem]:
+    """The check-in DM's warning signs must be signs of the flow (knowledge/followups.yaml)."""
+    if kb.followups is None:
+        return
+    flags = {flag.id for node in kb.nodes for flag in node.flags}
+    for index, flag_id in enumerate(kb.followups.warning_signs):
+        if flag_id not in flags:
+            yield (
+                ("followups", "warning_signs", index),
+                f"unknown warning sign '{flag_id}': use the id of a sign in flow.yaml",
+            )
+    labels = [kb.followups.better.label, kb.followups.same.label, kb.followups.worse.label]
+    if len(set(labels)) < len(labels):
+        yield ("followups",), "better, same and worse need different labels"

@@ -77,6 +77,28 @@ CATALOGUE: dict[str, Kept] = {
             "guild_id": "the server's id (empty in DMs)",
             "due_utc": "time of the one check-in DM",
             "created_utc": "when you opted in",
+            "contributor_ids": "ids of the likely contributors of that result",
+            "tip_ids": "ids of the tips it offered",
+            "stretch_ids": "ids of the stretches it offered",
+        },
+    ),
+    "followup_answer": Kept(
+        what="Your check-in answer",
+        when="You answer the check-in DM and tap **Keep it**",
+        how_long=(
+            "Until the server's retention runs out (the same as saved results) or you delete "
+            "your data"
+        ),
+        columns={
+            "id": "number of the answer",
+            "user_id": "your Discord id",
+            "guild_id": "the server's id (empty in DMs)",
+            "outcome": "better, same or worse",
+            "contributor_ids": "ids of the likely contributors of that result",
+            "tip_ids": "ids of the tips you said you tried",
+            "stretch_ids": "ids of the stretches you said you tried",
+            "answered_on": "the date of the answer",
+            "answer_key": "a fingerprint of the check-in message, so a double tap keeps one",
         },
     ),
     "guild_settings": Kept(
@@ -97,6 +119,18 @@ CATALOGUE: dict[str, Kept] = {
         },
         member_data=False,
     ),
+    "check_counter": Kept(
+        what="Club counters (no member id)",
+        when="Any check reaches its end screen: that day's count for the server goes up by one",
+        how_long="400 days",
+        columns={
+            "guild_id": "the server's id (0: checks run in DMs)",
+            "day": "the UTC date",
+            "ending": "how the check ended: emergency, same_day, soon, advice or other",
+            "count": "how many checks ended that way that day",
+        },
+        member_data=False,
+    ),
 }
 
 #: Columns every member table has that need no mention in a short summary.
@@ -108,6 +142,7 @@ _PLUMBING = {
     "lease_until_utc",
     "save_key",
     "sending_due_utc",
+    "answer_key",
 }
 
 

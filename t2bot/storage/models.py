@@ -6,7 +6,7 @@ Every table that holds member data has a ``user_id`` column; export and delete r
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
@@ -126,10 +126,54 @@ class FollowUpRow(SQLModel, table=True):
     guild_id: int | None = Field(default=None, sa_type=sa.BigInteger)
     due_utc: datetime = Field(sa_type=UTCDateTime, index=True)
     created_utc: datetime = Field(sa_type=UTCDateTime)
+    # Added by revision 0005: what the result offered, so the check-in can ask what was tried.
+    contributor_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    tip_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    stretch_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+
+
+class FollowUpAnswerRow(SQLModel, table=True):
+    """A member's answer to a check-in DM, kept only when they said yes (ids only, revision
+    0005): the likely contributors, the tips and stretches tried, the outcome and the date."""
+
+    __tablename__ = "followup_answer"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_type=sa.BigInteger, index=True)
+    guild_id: int | None = Field(default=None, sa_type=sa.BigInteger)
+    outcome: str = Field(max_length=16)
+    contributor_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    tip_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    stretch_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    answered_on: date = Field(index=True)
+    answer_key: str = Field(max_length=80, unique=True)
+    """One answer per check-in message, however often Keep is tapped."""
+
+
+class CheckCounterRow(SQLModel, table=True):
+    """How many checks ended each way, per server and UTC day (revision 0005). No member id."""
+
+    __tablename__ = "check_counter"
+
+    guild_id: int = Field(
+        sa_type=sa.BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    """0 for checks run in DMs."""
+    day: date = Field(primary_key=True)
+    ending: str = Field(max_length=16, primary_key=True)
+    count: int = 0
 
 
 METADATA = SQLModel.metadata
-TABLES: tuple[type[SQLModel], ...] = (SavedResultRow, GuildSettingsRow, ReminderRow, FollowUpRow)
+TABLES: tuple[type[SQLModel], ...] = (
+    SavedResultRow,
+    GuildSettingsRow,
+    ReminderRow,
+    FollowUpRow,
+    FollowUpAnswerRow,
+    CheckCounterRow,
+)
 
 
 def table_of(model: type[SQLModel]) -> sa.Table:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,41 @@ class FollowUp:
     guild_id: int | None
     due_utc: datetime
     created_utc: datetime
+    contributor_ids: tuple[str, ...] = ()
+    """What the result offered (revision 0005; empty for older opt-ins)."""
+    tip_ids: tuple[str, ...] = ()
+    stretch_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FollowUpAnswer:
+    """A check-in answer the member chose to keep: ids, outcome and date only."""
+
+    id: int
+    user_id: int
+    guild_id: int | None
+    outcome: str
+    contributor_ids: tuple[str, ...]
+    tip_ids: tuple[str, ...]
+    stretch_ids: tuple[str, ...]
+    answered_on: date
+
+
+@dataclass(frozen=True)
+class ClubNumbers:
+    """A server's numbers over a period, before any small group is hidden.
+
+    ``endings``: finished checks per ending (from the daily counters, no member ids).
+    ``contributors``: contributor id -> how many members saved a result or kept an answer
+    naming it. ``tried`` / ``better``: tip or stretch id -> members who said they tried it /
+    of those, members who said their back was better."""
+
+    days: int
+    endings: dict[str, int]
+    contributors: dict[str, int]
+    tried: dict[str, int]
+    better: dict[str, int]
+
+    @property
+    def checks(self) -> int:
+        return sum(self.endings.values())

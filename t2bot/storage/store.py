@@ -9,7 +9,8 @@ logged once too. See ``t2bot.storage.base`` for the worker threads and time limi
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
 from t2bot.storage import checks, migrate
@@ -22,20 +23,30 @@ from t2bot.storage.base import (
     StoreUnavailable,
 )
 from t2bot.storage.checks import GUILD_FIELDS, MAX_IDS, RETENTION_RANGE
+from t2bot.storage.counters import ENDINGS, Counters
 from t2bot.storage.database import normalize_url, prepare_sqlite_file, sqlite_file
-from t2bot.storage.followups import FollowUps
+from t2bot.storage.followups import OUTCOMES, FollowUpAnswers, FollowUps
 from t2bot.storage.guild_settings import DEFAULT_ALLOW_SHARING, GuildSettingsStore
 from t2bot.storage.member_data import MemberData
-from t2bot.storage.records import FollowUp, GuildSettings, Reminder, SavedResult
+from t2bot.storage.records import (
+    ClubNumbers,
+    FollowUp,
+    FollowUpAnswer,
+    GuildSettings,
+    Reminder,
+    SavedResult,
+)
 from t2bot.storage.reminders import Reminders
 from t2bot.storage.saved_results import MAX_SAVED_PER_MEMBER, SavedResults
 
 __all__ = [
     "DEFAULT_ALLOW_SHARING",
+    "ENDINGS",
     "GUILD_FIELDS",
     "MAX_IDS",
     "MAX_SAVED_PER_MEMBER",
     "OUTAGE_WARN_SECONDS",
+    "OUTCOMES",
     "RETENTION_RANGE",
     "Store",
     "StoreBusy",
@@ -72,6 +83,8 @@ class Store:
         self.guilds = GuildSettingsStore(self.db, retention_days)
         self.reminders = Reminders(self.db)
         self.followups = FollowUps(self.db)
+        self.answers = FollowUpAnswers(self.db, retention_days)
+        self.counters = Counters(self.db)
         self.members = MemberData(self.db)
 
     def __repr__(self) -> str:
@@ -135,8 +148,12 @@ class Store:
         return await self.saved_results.history(user_id, limit)
 
     async def purge_expired(self, now: datetime | None = None) -> int:
-        """Delete saved results older than their server's retention; returns how many."""
-        return await self.saved_results.purge_expired(now)
+        """Delete saved results and kept check-in answers older than their server's retention
+        (and club counters older than ``COUNTER_DAYS``); returns how many member rows."""
+        removed = await self.saved_results.purge_expired(now)
+        # One more transaction for both (each round of the hourly purge stays short).
+        removed += await self.answers.purge_expired(now, also=self.counters.purge_work(now))
+        return removed
 
     # ------------------------------------------------------------------ member data
 
@@ -222,9 +239,26 @@ class Store:
 
     # ------------------------------------------------------------------ follow-up opt-in
 
-    async def set_followup(self, user_id: int, guild_id: int | None, due_utc: datetime) -> None:
-        """Store the member's consent to one check-in DM at ``due_utc`` (replaces older)."""
-        await self.followups.set(user_id, guild_id, due_utc)
+    async def set_followup(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        due_utc: datetime,
+        *,
+        contributor_ids: Sequence[str] = (),
+        tip_ids: Sequence[str] = (),
+        stretch_ids: Sequence[str] = (),
+    ) -> None:
+        """Store the member's consent to one check-in DM at ``due_utc`` (replaces older), with
+        the ids of what their result offered, so the DM can ask which they tried."""
+        await self.followups.set(
+            user_id,
+            guild_id,
+            due_utc,
+            contributor_ids=contributor_ids,
+            tip_ids=tip_ids,
+            stretch_ids=stretch_ids,
+        )
 
     async def clear_followup(self, user_id: int) -> int:
         return await self.followups.clear(user_id)
@@ -236,3 +270,50 @@ class Store:
         """Remove and return the follow-ups due at ``now_utc``; each goes to one process only.
         (The consent is used up by taking it: a crash before sending skips that check-in.)"""
         return await self.followups.take_due(now_utc, limit)
+
+    # ------------------------------------------------------------------ check-in answers
+
+    async def keep_followup_answer(
+        self,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        outcome: str,
+        contributor_ids: Sequence[str],
+        tip_ids: Sequence[str],
+        stretch_ids: Sequence[str],
+        answer_key: str,
+        today: date | None = None,
+    ) -> FollowUpAnswer:
+        """Keep a check-in answer the member agreed to keep: ids, outcome (``OUTCOMES``) and
+        the date, nothing else. Idempotent per ``answer_key`` (the check-in message)."""
+        return await self.answers.keep(
+            user_id=user_id,
+            guild_id=guild_id,
+            outcome=outcome,
+            contributor_ids=contributor_ids,
+            tip_ids=tip_ids,
+            stretch_ids=stretch_ids,
+            answer_key=answer_key,
+            today=today,
+        )
+
+    async def followup_answers(self, user_id: int) -> list[FollowUpAnswer]:
+        """The member's kept check-in answers, newest first."""
+        return await self.answers.of(user_id)
+
+    # ------------------------------------------------------------------ club insights
+
+    async def count_check(self, guild_id: int | None, ending: str, day: date | None = None) -> None:
+        """Count one finished check of the server (``ENDINGS``); no member id is stored."""
+        await self.counters.count_check(guild_id, ending, day)
+
+    async def club_numbers(
+        self, guild_id: int, days: int, now: datetime | None = None
+    ) -> ClubNumbers:
+        """The server's numbers over the last ``days`` days, before small groups are hidden."""
+        return await self.counters.club_numbers(guild_id, days, now)
+
+    async def insight_guilds(self) -> list[int]:
+        """Servers that have club numbers (0: checks run in DMs)."""
+        return await self.counters.guild_ids()

@@ -126,9 +126,10 @@ async def test_extensions_load_in_any_order(tmp_path, monkeypatch) -> None:
 
 
 def test_prefixes_are_registered_once() -> None:
-    assert len(set(KNOWN_PREFIXES)) == len(KNOWN_PREFIXES) == 4
+    assert len(set(KNOWN_PREFIXES)) == len(KNOWN_PREFIXES) == 5
     assert prefix_of("t2s:show:x") == "t2s" and prefix_of("t2:x") == "t2"
     assert prefix_of("t2a:1:abcd:a:1:0") == "t2a"
+    assert prefix_of("t2f:o:b:0:-:") == "t2f"
     assert prefix_of("t2x:1") is None and prefix_of("t2s") is None
 
 

@@ -71,3 +71,17 @@ def test_a_refused_token_stops_with_a_clear_message(fake: FakeDiscord, tmp_path:
     assert code == 2, log[-2000:]
     assert "Discord refused the token" in log
     assert wrong not in log and "wrong-token" not in log
+
+
+def test_the_invite_link_is_logged_with_exactly_what_the_bot_needs(
+    fake: FakeDiscord, bot: BotProcess
+) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    lines = [line for line in bot.log().splitlines() if "invite link" in line]
+    assert len(lines) == 1, bot.log()
+    url = lines[0].split(": ", 1)[1].strip().split()[-1]
+    query = parse_qs(urlparse(url).query)
+    assert query["client_id"] == [str(fake.app_id)]
+    assert query["scope"] == ["bot applications.commands"]
+    assert query["permissions"] == ["0"]  # answers to interactions and DMs need none

@@ -60,3 +60,15 @@ def test_the_filter_rewrites_discord_rate_limit_warnings() -> None:
     assert "rate limited" in out and "Retrying in 0.40 seconds" in out
     assert MEMBER not in out and TOKEN not in out
     assert "RuntimeError" in out, "the traceback itself is kept"
+
+
+def test_a_record_may_keep_the_public_ids_it_names() -> None:
+    import logging
+
+    from t2discord.log_privacy import PUBLIC_IDS, RedactDiscordIds
+
+    record = logging.LogRecord("t", logging.INFO, "f", 1, "app %s member %s", None, None)
+    record.args = ("123456789012345678", "223456789012345678")
+    setattr(record, PUBLIC_IDS, ("123456789012345678",))
+    RedactDiscordIds().filter(record)
+    assert record.getMessage() == "app 123456789012345678 member <id>"
