@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 from t2bot.knowledge.model import Knowledge
 from t2bot.knowledge.validate import check_semantics
 
-LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches")
+LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches", "facts", "signs", "notes")
 SINGLE_SECTIONS = ("meta", "start")
 MAP_SECTIONS = ("references",)
 KNOWN_SECTIONS = LIST_SECTIONS + SINGLE_SECTIONS + MAP_SECTIONS
@@ -374,11 +374,16 @@ def flow_version(knowledge: Knowledge) -> str:
                 n.id,
                 n.kind,
                 n.next,
-                [[a.next, a.end, sorted(a.weights.items()), a.why] for a in n.answers],
-                [[f.id, f.urgency.value] for f in n.flags],
+                [
+                    [a.next, a.end, sorted(a.weights.items()), a.why, a.sign, sorted(a.sets)]
+                    for a in n.answers
+                ],
+                [[f.id, f.urgency.value, sorted(f.unless)] for f in n.flags],
+                n.advice,
             ]
             for n in knowledge.nodes
         ],
+        "signs": [[f.id, f.urgency.value, sorted(f.unless)] for f in knowledge.signs],
     }
     digest = hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
     return digest[:6]

@@ -206,6 +206,8 @@ def _result_card(kb: Knowledge, result: Result, reminder: str) -> Card:
         sections += sections_of("What to try", tip_lines)
     if result.stretches:
         sections += sections_of("Stretches that fit", [f"• {s.name}" for s in result.stretches])
+    for note in result.notes:
+        sections += sections_of(note.heading, (note.text,))
     sources = sources_line(kb, _result_sources(result))
     if sources:
         sections += sections_of("Sources", (sources,))
