@@ -378,7 +378,7 @@ def flow_version(knowledge: Knowledge) -> str:
                     [a.next, a.end, sorted(a.weights.items()), a.why, a.sign, sorted(a.sets)]
                     for a in n.answers
                 ],
-                [[f.id, f.urgency.value, sorted(f.unless)] for f in n.flags],
+                [[f.id, f.urgency.value, sorted(f.unless), f.alone] for f in n.flags],
                 n.advice,
             ]
             for n in knowledge.nodes

@@ -98,6 +98,9 @@ class Flag(Strict):
     explain: Text
     """Plain words on why this needs care, without naming a diagnosis."""
     sources: list[str] = Field(min_length=1)
+    alone: bool = False
+    """``soon`` signs on a screen with ``escalate_together``: this sign never adds up with
+    others (a pattern that NICE makes a routine referral however many are ticked)."""
     unless: list[Id] = Field(default_factory=list)
     """``soon`` signs only: facts that waive this sign (e.g. ``assessed``: a clinician already
     checked this pain and it is unchanged); the member then gets self-care and when to go back."""

@@ -271,6 +271,8 @@ def _context_keys(kb: Knowledge, fact_ids: set[str]) -> Iterator[Problem]:
                 yield (*place, "unless", f_index), _unknown_fact(fact)
         if flag.unless and flag.urgency is not Urgency.soon:
             yield (*place, "unless"), "only see-soon signs can be waived ('unless')"
+        if flag.alone and flag.urgency is not Urgency.soon:
+            yield (*place, "alone"), "'alone' is only for see-soon signs"
     for s_index, flag in enumerate(kb.signs):
         if flag.id not in reported:
             yield ("signs", s_index), "no answer reports this sign (add 'sign:' to an answer)"

@@ -229,7 +229,7 @@ def _escalate(node: Node | None, ticked: list[Flag], reported: list[Flag]) -> Es
     same screen add up (``escalate_together``)."""
     signs = ticked + [flag for flag in reported if flag not in ticked]
     urgency = max((flag.urgency for flag in signs), key=lambda u: u.rank)
-    soon = sum(1 for flag in ticked if flag.urgency is Urgency.soon)
+    soon = sum(1 for flag in ticked if flag.urgency is Urgency.soon and not flag.alone)
     combined = (
         urgency is Urgency.soon
         and node is not None

@@ -38,3 +38,25 @@ def all_paths(kb: Knowledge) -> Iterator[tuple[FlowState, Outcome]]:
             continue
         count = 1 if position.node.kind == "red_flags" else len(position.node.answers)
         stack.extend(FlowState(state.path + path_digit(i)) for i in range(count))
+
+
+def paths_to_nodes(kb: Knowledge) -> dict[str, str]:
+    """A shortest path (breadth first, earlier answers first) to every screen a member can see.
+    Answers that end the check (an emergency sign) lead nowhere."""
+    from collections import deque
+
+    paths = {kb.start: ""}
+    queue = deque([kb.start])
+    while queue:
+        node = kb.node(queue.popleft())
+        if node.kind == "red_flags":
+            targets = [(0, node.next)]
+        else:
+            targets = [(i, answer.next) for i, answer in enumerate(node.answers)]
+        for index, nxt in targets:
+            if nxt and nxt not in paths:
+                path = paths[node.id] + path_digit(index)
+                if isinstance(engine.current(kb, FlowState(path)), Step):
+                    paths[nxt] = path
+                    queue.append(nxt)
+    return paths
