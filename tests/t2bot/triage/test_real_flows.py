@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from t2bot.knowledge.model import Knowledge, Urgency
+from t2bot.knowledge.model import Knowledge, Urgency, allowed
 from t2bot.triage import engine
 from t2bot.triage.cards import outcome_card, reminder_for
 from t2bot.triage.engine import Escalation, FlowState, Result, ShortEnding, Step
@@ -28,9 +28,9 @@ SAFE = [
     NONE,
     "Under 6 weeks, getting better",
 ]
-#: Taps to a result on the longest path (aero, with the leg test and "already checked"); the
+#: Taps to a result on the longest path (aero, with leg test, fall follow-up and "already checked"); the
 #: distribution is printed by ``bot.py --check-knowledge``.
-MAX_TAPS = 21
+MAX_TAPS = 22
 OP = [
     *SAFE,
     "On the run after a ride",
@@ -265,9 +265,7 @@ def test_one_weak_flag_is_soon_but_two_together_are_same_day(real_kb) -> None:
     assert adding_up
     for screen in adding_up:
         soon = [
-            i
-            for i, f in enumerate(screen.node.flags)
-            if f.urgency is Urgency.soon and not f.alone
+            i for i, f in enumerate(screen.node.flags) if f.urgency is Urgency.soon and not f.alone
         ]
         assert len(soon) >= 2
         for a, b in itertools.combinations(soon, 2):
@@ -346,6 +344,13 @@ def test_every_path_ends_with_the_reminder_and_never_diagnoses(real_kb) -> None:
             assert len(outcome.contributors) <= real_kb.meta.max_contributors
             for ranked in outcome.contributors:
                 assert ranked.reasons, (state, ranked.contributor.id)
+            items = [r.contributor for r in outcome.contributors]
+            for item in [*items, *outcome.tips, *outcome.stretches]:
+                assert allowed(item, outcome.facts), (state, item.id, outcome.facts)
+            notes = {note.id for note in outcome.notes}
+            assert {"ng59_basics", "ces_safety_net"} <= notes, state
+            said = {a.why for n in real_kb.nodes for a in n.answers if a.why}
+            assert all(set(r.reasons) <= said for r in outcome.contributors)
         count += 1
     assert count > 1000
 
@@ -378,3 +383,35 @@ def test_each_warning_screen_heading_says_what_a_tap_does(real_kb: Knowledge) ->
         expected = EMERGENCY_FLAGS_HEADING if emergency_only else FLAGS_HEADING
         assert headings[0] == expected, node.id
     assert any(all(f.urgency is Urgency.emergency for f in n.flags) for n in screens)
+
+
+def test_facts_filter_every_item(real_kb: Knowledge) -> None:
+    """For every fact an item needs or excludes, the ranked answer leaves the item out when the
+    member's answers contradict it (a road rider gets no aero tip, a pregnant member no
+    lying-on-back move), whatever points the contributor got."""
+    from t2bot.knowledge.model import Answer, Node
+
+    points = {c.id: 9 for c in real_kb.contributors}
+    node = Node(id="probe", kind="question", text="probe", sources=["nice_ng59"])
+    probe = Answer(label="probe", end="result", weights=points, why="probe")
+    facts_used = {
+        f
+        for item in [*real_kb.contributors, *real_kb.tips, *real_kb.stretches]
+        for f in (*item.needs, *item.excludes)
+    }
+    assert {"aero", "rides", "runs", "pregnant", "tapering"} <= facts_used
+    checked = 0
+    for facts in [frozenset(), *(frozenset({f}) for f in facts_used), frozenset(facts_used)]:
+        result = engine.rank(real_kb, [(node, probe)], "", facts)
+        for item in [
+            *(r.contributor for r in result.contributors),
+            *result.tips,
+            *result.stretches,
+        ]:
+            assert allowed(item, facts), (facts, item.id)
+            checked += 1
+    assert checked > 20
+    pregnant = engine.rank(real_kb, [(node, probe)], "", frozenset({"pregnant"}))
+    assert "pregnancy" in {note.id for note in pregnant.notes}
+    road = engine.rank(real_kb, [(node, probe)], "", frozenset({"rides", "runs", "no_aero"}))
+    assert "not_aero_adapted" not in ranked_ids(road)
