@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 from t2bot.knowledge.model import Flag, Knowledge, Urgency
 from t2bot.knowledge.validate import count_paths
@@ -26,8 +26,10 @@ def tap_distribution(kb: Knowledge) -> dict[str, Counter[int]]:
             return None
         return max((f.urgency for f in pending), key=lambda u: u.rank).value
 
-    @lru_cache(maxsize=None)
-    def walk(node_id: str, signs: frozenset[str], facts: frozenset[str]) -> Counter[tuple[str, int]]:
+    @cache
+    def walk(
+        node_id: str, signs: frozenset[str], facts: frozenset[str]
+    ) -> Counter[tuple[str, int]]:
         node = kb.node(node_id)
         found: Counter[tuple[str, int]] = Counter()
 

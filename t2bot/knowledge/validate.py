@@ -6,10 +6,9 @@ Each problem is ``(place, message)`` where place is a path into the merged docum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, get_args
-
-import re
 
 from t2bot.knowledge.model import THREAD_SOURCE, Flag, Knowledge, Node, Stretch, Urgency
 from t2bot.triage.ids import MAX_PATH
@@ -192,9 +191,12 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
             place = (*here, "answers", a_index)
             sign = kb.sign(answer.sign) if answer.sign and kb.has_sign(answer.sign) else None
             if answer.sign and sign is None:
-                yield (*place, "sign"), (
-                    f"warning sign '{answer.sign}' does not exist (put it on a red-flag screen "
-                    "or under 'signs')"
+                yield (
+                    (*place, "sign"),
+                    (
+                        f"warning sign '{answer.sign}' does not exist (put it on a red-flag screen "
+                        "or under 'signs')"
+                    ),
                 )
             if sign is not None and sign.urgency is Urgency.emergency:
                 if answer.next is not None or answer.end is not None:
@@ -208,8 +210,9 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
                     "set exactly one of 'next' (a node id) or 'end' (result or an ending id)",
                 )
             if sign is not None and node.advice:
-                yield (*place, "sign"), (
-                    "signs belong on screening questions, before the first 'advice' question"
+                yield (
+                    (*place, "sign"),
+                    ("signs belong on screening questions, before the first 'advice' question"),
                 )
             for f_index, fact in enumerate(answer.sets):
                 if fact not in fact_ids:
@@ -453,12 +456,10 @@ def _entries_without(kb: Knowledge, screen: str, advice: set[str]) -> list[tuple
 
 def _for_a_group(kb: Knowledge, screen: str) -> bool:
     """A screen for one group of members: every answer that leads to it declares a fact."""
-    leading = [
-        answer for node in kb.nodes for answer in node.answers if answer.next == screen
-    ] + [node for node in kb.nodes if node.kind == "red_flags" and node.next == screen]
-    return bool(leading) and all(
-        not isinstance(item, Node) and bool(item.sets) for item in leading
-    )
+    leading = [answer for node in kb.nodes for answer in node.answers if answer.next == screen] + [
+        node for node in kb.nodes if node.kind == "red_flags" and node.next == screen
+    ]
+    return bool(leading) and all(not isinstance(item, Node) and bool(item.sets) for item in leading)
 
 
 def _is_advice(kb: Knowledge, end: str) -> bool:

@@ -121,7 +121,9 @@ def _all_ways(kb: Knowledge) -> list[Way]:
                 outcome: Outcome = ranked[key]
             else:
                 key = ("end", end, entry_key)
-                outcome = engine.current(kb, FlowState(path))  # type: ignore[assignment]
+                position = engine.current(kb, FlowState(path))
+                assert not isinstance(position, Step)
+                outcome = position
             record(key, path, outcome, count)
     return list(ways.values())
 

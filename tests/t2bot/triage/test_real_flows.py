@@ -28,8 +28,8 @@ SAFE = [
     NONE,
     "Under 6 weeks, getting better",
 ]
-#: Taps to a result on the longest path (aero, with leg test, fall follow-up and "already checked"); the
-#: distribution is printed by ``bot.py --check-knowledge``.
+#: Taps to a result on the longest path (aero, with the leg test, a fall follow-up and "already
+#: checked"); the distribution is printed by ``bot.py --check-knowledge``.
 MAX_TAPS = 22
 OP = [
     *SAFE,
@@ -278,8 +278,14 @@ def test_stable_long_standing_patterns_stay_routine(real_kb) -> None:
     """NG59/NG65: one-leg sciatica or morning stiffness for over 6 weeks is a routine referral."""
     sciatica_long = answer_by_labels(
         real_kb,
-        [*SAFE[:4], "One leg, past the knee", "Both were fine", *SAFE[5:9]]
-        + ["Over 6 weeks, not clearly better", "No, not yet"],
+        [
+            *SAFE[:4],
+            "One leg, past the knee",
+            "Both were fine",
+            *SAFE[5:9],
+            "Over 6 weeks, not clearly better",
+            "No, not yet",
+        ],
     )
     assert isinstance(sciatica_long, Escalation)
     assert {f.id for f in sciatica_long.flags} == {"pain_below_knee", "long_or_worsening"}
