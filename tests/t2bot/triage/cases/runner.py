@@ -149,10 +149,15 @@ def load_cases(folder: Path = HERE) -> list[Case]:
     return cases
 
 
-def drive(kb: Knowledge, answers: tuple[Any, ...]) -> tuple[Step | Outcome, list[str]]:
-    """Tap through the flow; returns the final position and the sign ids reported on the way."""
+def drive(
+    kb: Knowledge, answers: tuple[Any, ...], taps: list[tuple[str, str]] | None = None
+) -> tuple[Step | Outcome, list[str]]:
+    """Tap through the flow; returns the final position and the sign ids reported on the way.
+    ``taps`` (if given) collects (screen id, button label) for every tap, to replay over Discord
+    (sign buttons are numbered on screen: their label is matched as a part)."""
     position: Step | Outcome = engine.current(kb, engine.start())
     ticked: list[str] = []
+    log = taps if taps is not None else []
     items: list[Any] = []
     for item in answers:
         if item == SAFE:
@@ -165,14 +170,14 @@ def drive(kb: Knowledge, answers: tuple[Any, ...]) -> tuple[Step | Outcome, list
         if not isinstance(position, Step):
             raise CaseError(f"the check ended before {item!r}")
         if item == CLEAR:
-            position = _clear(kb, position, None, ticked)
+            position = _clear(kb, position, None, ticked, log)
             continue
         if isinstance(item, dict) and "on" in item:
-            position = _clear(kb, position, item["on"], ticked)
+            position = _clear(kb, position, item["on"], ticked, log)
             if not isinstance(position, Step) or position.node.id != item["on"]:
                 raise CaseError(f"the check did not reach {item['on']}")
             if "answer" in item:
-                position = _answer(kb, position, item["answer"], ticked)
+                position = _answer(kb, position, item["answer"], ticked, log)
                 continue
             if "tick" not in item:
                 continue
@@ -181,6 +186,7 @@ def drive(kb: Knowledge, answers: tuple[Any, ...]) -> tuple[Step | Outcome, list
             if node.kind != "red_flags":
                 raise CaseError(f"{item!r} given on question {node.id}")
             if item == NONE:
+                log.append((node.id, node.none_label))
                 position = engine.proceed(kb, position.state)
                 continue
             labels = [flag.label for flag in node.flags]
@@ -189,18 +195,26 @@ def drive(kb: Knowledge, answers: tuple[Any, ...]) -> tuple[Step | Outcome, list
                 if label not in labels:
                     raise CaseError(f"sign {label!r} is not on {node.id}: {labels}")
                 ticked.append(node.flags[labels.index(label)].id)
+                log.append((node.id, label))
                 position = engine.tap_flag(kb, state, labels.index(label))
                 if not isinstance(position, Step):
                     break  # an emergency sign ends the check at once
                 state = position.state
             else:
+                log.append((node.id, "Continue"))
                 position = engine.proceed(kb, state)
             continue
-        position = _answer(kb, position, item, ticked)
+        position = _answer(kb, position, item, ticked, log)
     return position, ticked
 
 
-def _answer(kb: Knowledge, position: Step, label: Any, ticked: list[str]) -> Step | Outcome:
+def _answer(
+    kb: Knowledge,
+    position: Step,
+    label: Any,
+    ticked: list[str],
+    log: list[tuple[str, str]] | None = None,
+) -> Step | Outcome:
     node = position.node
     if node.kind != "question":
         raise CaseError(f"answer {label!r} given on safety screen {node.id}")
@@ -210,21 +224,30 @@ def _answer(kb: Knowledge, position: Step, label: Any, ticked: list[str]) -> Ste
     chosen = node.answers[options.index(label)]
     if chosen.sign:
         ticked.append(chosen.sign)
+    if log is not None:
+        log.append((node.id, label))
     return engine.answer(kb, position.state, options.index(label))
 
 
-def _clear(kb: Knowledge, position: Step, until: str | None, ticked: list[str]) -> Step | Outcome:
+def _clear(
+    kb: Knowledge,
+    position: Step,
+    until: str | None,
+    ticked: list[str],
+    log: list[tuple[str, str]],
+) -> Step | Outcome:
     """All-clear answers until ``until`` (or the first advice question, or the end)."""
     while isinstance(position, Step) and position.node.id != until:
         node = position.node
         if node.advice and until is None:
             break
         if node.kind == "red_flags":
+            log.append((node.id, node.none_label))
             position = engine.proceed(kb, position.state)
         else:
             if node.advice:
                 raise CaseError(f"<clear> would answer the advice question {node.id}")
-            position = _answer(kb, position, node.answers[0].label, ticked)
+            position = _answer(kb, position, node.answers[0].label, ticked, log)
     return position
 
 
