@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 BURST_RATE = 5
 BURST_SECONDS = 10.0
 #: Per member: this many button taps in this many seconds (a routine or a check is tapped
-#: through quickly, so more than commands).
-TAP_BURST_RATE = 15
+#: through quickly, so more than commands; a whole triage check, up to 22 screens, fits).
+TAP_BURST_RATE = 30
 TAP_BURST_SECONDS = 10.0
 
 

@@ -46,7 +46,7 @@ class PhraseMatcher:
     """Built once per knowledge load (see ``t2bot.ask.index.AskIndex``)."""
 
     def __init__(self, kb: Knowledge) -> None:
-        self.flags: list[Flag] = [flag for node in kb.nodes for flag in node.flags]
+        self.flags: list[Flag] = kb.all_signs()
         position = {flag.id: i for i, flag in enumerate(self.flags)}
         self._phrases: list[_Phrase] = []
         for flag_id, phrases in kb.phrases.items():

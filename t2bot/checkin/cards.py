@@ -61,7 +61,7 @@ def resolve(kb: Knowledge, cid: CheckInId) -> Offered:
 
 def worse_reply(words: CheckIn, kb: Knowledge, emergency_number: str) -> tuple[str, str]:
     """The "worse" reply (when to see someone) and the warning signs as a list."""
-    flags = {flag.id: flag for node in kb.nodes for flag in node.flags}
+    flags = {flag.id: flag for flag in kb.all_signs()}
     signs = [f"• {flags[flag_id].label}" for flag_id in words.warning_signs if flag_id in flags]
     text = words.worse.reply.replace("{emergency_number}", emergency_number)
     return text, _clip_lines(signs, FIELD_VALUE)

@@ -37,14 +37,14 @@ def check_ask_sections(kb: Knowledge) -> list[Problem]:
 
 def _phrases(kb: Knowledge) -> list[Problem]:
     problems: list[Problem] = []
-    flags = {flag.id: flag for node in kb.nodes for flag in node.flags}
+    flags = {flag.id: flag for flag in kb.all_signs()}
     for flag_id, phrases in kb.phrases.items():
         if flag_id not in flags:
             problems.append(
                 (
                     ("phrases", flag_id),
-                    f"'{flag_id}' is not the id of a warning sign in the flow (flags of the "
-                    "red_flags screens)",
+                    f"'{flag_id}' is not the id of a warning sign in the flow (a flag of a "
+                    "red_flags screen, or an entry of `signs`)",
                 )
             )
             continue

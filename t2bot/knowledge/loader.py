@@ -17,7 +17,17 @@ from t2bot.knowledge.ask_sections import check_ask_sections
 from t2bot.knowledge.model import Knowledge
 from t2bot.knowledge.validate import SeeLine, check_semantics
 
-LIST_SECTIONS = ("nodes", "endings", "contributors", "tips", "stretches", "faq")
+LIST_SECTIONS = (
+    "nodes",
+    "endings",
+    "contributors",
+    "tips",
+    "stretches",
+    "facts",
+    "signs",
+    "notes",
+    "faq",
+)
 SINGLE_SECTIONS = ("meta", "start", "followups")
 MAP_SECTIONS = ("references", "phrases", "synonyms")
 KNOWN_SECTIONS = LIST_SECTIONS + SINGLE_SECTIONS + MAP_SECTIONS
@@ -433,11 +443,16 @@ def flow_version(knowledge: Knowledge) -> str:
                 n.id,
                 n.kind,
                 n.next,
-                [[a.next, a.end, sorted(a.weights.items()), a.why] for a in n.answers],
-                [[f.id, f.urgency.value] for f in n.flags],
+                [
+                    [a.next, a.end, sorted(a.weights.items()), a.why, a.sign, sorted(a.sets)]
+                    for a in n.answers
+                ],
+                [[f.id, f.urgency.value, sorted(f.unless), f.alone] for f in n.flags],
+                n.advice,
             ]
             for n in knowledge.nodes
         ],
+        "signs": [[f.id, f.urgency.value, sorted(f.unless)] for f in knowledge.signs],
     }
     digest = hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()
     return digest[:6]

@@ -141,6 +141,12 @@ class Answer(Strict):
     """Contributor id -> points this answer adds (negative points count against it)."""
     why: Text | None = None
     """Short phrase shown as the reason under each contributor this answer points to."""
+    sign: Id | None = None
+    """A warning sign (on a red-flag screen or under ``signs``) this answer reports. An emergency
+    sign ends the check at once; other signs are collected and end the check before the first
+    ``advice`` screen (or at the end), unless a fact in the sign's ``unless`` is set."""
+    sets: list[Id] = Field(default_factory=list)
+    """Facts this answer declares about the member (ids under ``facts``)."""
 
 
 class Flag(Strict):
@@ -154,6 +160,31 @@ class Flag(Strict):
     urgency: Urgency
     explain: Text
     """Plain words on why this needs care, without naming a diagnosis."""
+    sources: list[str] = Field(min_length=1)
+    alone: bool = False
+    """``soon`` signs on a screen with ``escalate_together``: this sign never adds up with
+    others (a pattern that NICE makes a routine referral however many are ticked)."""
+    unless: list[Id] = Field(default_factory=list)
+    """``soon`` signs only: facts that waive this sign (e.g. ``assessed``: a clinician already
+    checked this pain and it is unchanged); the member then gets self-care and when to go back."""
+
+
+class Fact(Strict):
+    """Something an answer declares about the member (``aero``, ``pregnant``, ``runs``...)."""
+
+    id: Id
+    text: Text
+    """What the member said, in plain words (for coaches and the knowledge check)."""
+
+
+class Note(Strict):
+    """A fixed part of every self-care result, or of those whose answers set a fact."""
+
+    id: Id
+    when: list[Id] = Field(default_factory=list)
+    """Shown when any of these facts is set; left out: shown on every self-care result."""
+    heading: Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
+    text: Text
     sources: list[str] = Field(min_length=1)
 
 
@@ -172,6 +203,9 @@ class Node(Strict):
     """For ``red_flags`` nodes: where to go when none is ticked."""
     escalate_together: int | None = Field(default=None, ge=2)
     """For ``red_flags`` nodes: this many ``soon`` signs ticked together mean ``same_day``."""
+    advice: bool = False
+    """For ``question`` nodes: questions about causes start here. Signs collected from answers
+    end the check before this screen is shown."""
 
 
 class Ending(Strict):
@@ -184,6 +218,11 @@ class Ending(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+def allowed(item: Contributor | Tip | Stretch, facts: frozenset[str]) -> bool:
+    """Whether the member's facts fit what the item needs and excludes."""
+    return set(item.needs) <= facts and not set(item.excludes) & facts
+
+
 class Contributor(Strict):
     id: Id
     name: Text
@@ -193,6 +232,10 @@ class Contributor(Strict):
     """The accepted view where the thread's explanation is doubtful."""
     tips: list[Id] = Field(min_length=1)
     sources: list[str] = Field(min_length=1)
+    needs: list[Id] = Field(default_factory=list)
+    """Facts that must all be set for this to be shown (e.g. ``aero``)."""
+    excludes: list[Id] = Field(default_factory=list)
+    """Facts that keep this from being shown (e.g. ``pregnant``)."""
 
 
 class Tip(Strict):
@@ -202,6 +245,8 @@ class Tip(Strict):
     general: bool = False
     """Offered when nothing stands out."""
     sources: list[str] = Field(min_length=1)
+    needs: list[Id] = Field(default_factory=list)
+    excludes: list[Id] = Field(default_factory=list)
 
 
 class Stretch(Strict):
@@ -233,6 +278,10 @@ class Stretch(Strict):
     link_url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
     link_label: ButtonLabel | None = None
     sources: list[str] = Field(min_length=1)
+    needs: list[Id] = Field(default_factory=list)
+    """Facts that must all be set for the triage result to suggest this move."""
+    excludes: list[Id] = Field(default_factory=list)
+    """Facts that keep the triage result from suggesting this move (e.g. ``pregnant``)."""
 
 
 class FaqEntry(Strict):
@@ -301,6 +350,10 @@ class Knowledge(Strict):
     """A word -> words that mean the same for matching questions (knowledge/synonyms.yaml)."""
     followups: CheckIn | None = None
     """The check-in DM's words (knowledge/followups.yaml); without it the DM only reminds."""
+    facts: list[Fact] = Field(default_factory=list)
+    signs: list[Flag] = Field(default_factory=list)
+    """Warning signs asked by question answers (``sign``) rather than on a red-flag screen."""
+    notes: list[Note] = Field(default_factory=list)
     version: str = ""
     """Short hash of the flow, set by the loader; buttons from another version are stale."""
 
@@ -323,6 +376,26 @@ class Knowledge(Strict):
     def stretch(self, stretch_id: str) -> Stretch:
         found: Stretch = self._index("stretches")[stretch_id]
         return found
+
+    def all_signs(self) -> list[Flag]:
+        """Every warning sign: those on red-flag screens, then those answers report (``signs``)."""
+        return [flag for node in self.nodes for flag in node.flags] + list(self.signs)
+
+    def sign(self, sign_id: str) -> Flag:
+        """A warning sign by id, from any red-flag screen or from ``signs``."""
+        entry = self.section_indexes.get("sign")
+        if entry is None or entry[0] is not self.signs:  # a model_copy may have replaced it
+            entry = (self.signs, {flag.id: flag for flag in self.all_signs()})
+            self.section_indexes["sign"] = entry
+        flag: Flag = entry[1][sign_id]
+        return flag
+
+    def has_sign(self, sign_id: str) -> bool:
+        try:
+            self.sign(sign_id)
+        except KeyError:
+            return False
+        return True
 
     def has_stretch(self, stretch_id: str) -> bool:
         return stretch_id in self._index("stretches")

@@ -6,12 +6,13 @@ Each problem is ``(place, message)`` where place is a path into the merged docum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, get_args
 
 from rapidfuzz import fuzz, process
 
-from t2bot.knowledge.model import THREAD_SOURCE, Knowledge, Node, Stretch, Urgency
+from t2bot.knowledge.model import THREAD_SOURCE, Flag, Knowledge, Node, Stretch, Urgency
 from t2bot.triage.ids import MAX_PATH
 
 Place = tuple[Any, ...]
@@ -24,6 +25,8 @@ FOCUSES = get_args(get_args(Stretch.model_fields["focus"].annotation)[0])
 MIN_MOVES_PER_FOCUS = 3
 #: Screens in all; far more than a flow needs, and it keeps the graph checks' recursion shallow.
 MAX_SCREENS = 300
+#: An answer a member gives when they do not know: never evidence for a contributor.
+NOT_SURE = re.compile(r"\bnot sure\b|\bdon'?t know\b|\bdidn'?t try\b|\bcouldn'?t try\b", re.I)
 
 
 class SeeLine(str):
@@ -101,15 +104,32 @@ def _duplicate_ids(kb: Knowledge) -> Iterator[Problem]:
                     ),
                 )
             seen.setdefault(item.id, index)
+    for section in ("facts", "notes"):
+        seen = {}
+        for index, item in enumerate(getattr(kb, section)):
+            if item.id in seen:
+                yield (
+                    (section, index, "id"),
+                    f"id '{item.id}' is already used by item {seen[item.id]}",
+                )
+            seen.setdefault(item.id, index)
     flag_ids: dict[str, str] = {}
+    for place, flag, where in _all_signs(kb):
+        if flag.id in flag_ids:
+            yield (
+                (*place, "id"),
+                (f"warning sign id '{flag.id}' is already used in {flag_ids[flag.id]}"),
+            )
+        flag_ids.setdefault(flag.id, where)
+
+
+def _all_signs(kb: Knowledge) -> Iterator[tuple[Place, Flag, str]]:
+    """Every warning sign with its place: on red-flag screens, then under ``signs``."""
     for n_index, node in enumerate(kb.nodes):
         for f_index, flag in enumerate(node.flags):
-            if flag.id in flag_ids:
-                yield (
-                    ("nodes", n_index, "flags", f_index, "id"),
-                    (f"warning sign id '{flag.id}' is already used in node '{flag_ids[flag.id]}'"),
-                )
-            flag_ids.setdefault(flag.id, node.id)
+            yield ("nodes", n_index, "flags", f_index), flag, f"node '{node.id}'"
+    for s_index, flag in enumerate(kb.signs):
+        yield ("signs", s_index), flag, "signs"
 
 
 def _ordinal(n: int) -> str:
@@ -119,12 +139,11 @@ def _ordinal(n: int) -> str:
 
 def _source_items(kb: Knowledge) -> Iterator[tuple[Place, list[str]]]:
     yield ("meta", "sources"), kb.meta.sources
-    for section in ("nodes", "endings", "contributors", "tips", "stretches", "faq"):
+    for section in ("nodes", "endings", "contributors", "tips", "stretches", "notes", "faq"):
         for index, item in enumerate(getattr(kb, section)):
             yield (section, index, "sources"), item.sources
-    for n_index, node in enumerate(kb.nodes):
-        for f_index, flag in enumerate(node.flags):
-            yield ("nodes", n_index, "flags", f_index, "sources"), flag.sources
+    for place, flag, _where in _all_signs(kb):
+        yield (*place, "sources"), flag.sources
     if kb.followups is not None:
         yield ("followups", "sources"), kb.followups.sources
 
@@ -172,6 +191,8 @@ def _meta(kb: Knowledge) -> Iterator[Problem]:
 
 def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
     node_ids = {node.id for node in kb.nodes}
+    fact_ids = {fact.id for fact in kb.facts}
+    yield from _context_keys(kb, fact_ids)
     ending_ids = {ending.id for ending in kb.endings}
     contributor_ids = {c.id for c in kb.contributors}
     tip_ids = {t.id for t in kb.tips}
@@ -203,13 +224,42 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
                     (*here, "next"),
                     f"node '{node.next}' does not exist{did_you_mean(node.next, node_ids)}",
                 )
+        if node.advice and node.kind != "question":
+            yield (*here, "advice"), "'advice' is only for question nodes"
         for a_index, answer in enumerate(node.answers):
             place = (*here, "answers", a_index)
-            if (answer.next is None) == (answer.end is None):
+            sign = kb.sign(answer.sign) if answer.sign and kb.has_sign(answer.sign) else None
+            if answer.sign and sign is None:
+                yield (
+                    (*place, "sign"),
+                    (
+                        f"warning sign '{answer.sign}' does not exist (put it on a red-flag screen "
+                        "or under 'signs')"
+                    ),
+                )
+            if sign is not None and sign.urgency is Urgency.emergency:
+                if answer.next is not None or answer.end is not None:
+                    yield (
+                        place,
+                        "an emergency sign ends the check at once: leave out 'next' and 'end'",
+                    )
+            elif (answer.next is None) == (answer.end is None):
                 yield (
                     place,
                     "set exactly one of 'next' (a node id) or 'end' (result or an ending id)",
                 )
+            if sign is not None and node.advice:
+                yield (
+                    (*place, "sign"),
+                    ("signs belong on screening questions, before the first 'advice' question"),
+                )
+            for f_index, fact in enumerate(answer.sets):
+                if fact not in fact_ids:
+                    yield (*place, "sets", f_index), _unknown_fact(fact)
+            if NOT_SURE.search(answer.label) and (
+                any(points > 0 for points in answer.weights.values()) or answer.sets
+            ):
+                yield (place, "a 'not sure' answer is not evidence: give it no points and no facts")
             if answer.next is not None and answer.next not in node_ids:
                 yield (
                     (*place, "next"),
@@ -264,6 +314,40 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
     for c_index, contributor in enumerate(kb.contributors):
         if contributor.id not in scored:
             yield ("contributors", c_index), "no answer adds points to this contributor"
+
+
+def _unknown_fact(fact: str) -> str:
+    return f"fact '{fact}' is not listed under 'facts' in flow.yaml"
+
+
+def _context_keys(kb: Knowledge, fact_ids: set[str]) -> Iterator[Problem]:
+    """Facts used by signs, notes, contributors, tips and stretches exist; signs are used."""
+    reported = {a.sign for node in kb.nodes for a in node.answers if a.sign}
+    for place, flag, _where in _all_signs(kb):
+        for f_index, fact in enumerate(flag.unless):
+            if fact not in fact_ids:
+                yield (*place, "unless", f_index), _unknown_fact(fact)
+        if flag.unless and flag.urgency is not Urgency.soon:
+            yield (*place, "unless"), "only see-soon signs can be waived ('unless')"
+        if flag.alone and flag.urgency is not Urgency.soon:
+            yield (*place, "alone"), "'alone' is only for see-soon signs"
+    for s_index, flag in enumerate(kb.signs):
+        if flag.id not in reported:
+            yield ("signs", s_index), "no answer reports this sign (add 'sign:' to an answer)"
+    for n_index, note in enumerate(kb.notes):
+        for f_index, fact in enumerate(note.when):
+            if fact not in fact_ids:
+                yield ("notes", n_index, "when", f_index), _unknown_fact(fact)
+    if kb.notes and not any(not note.when for note in kb.notes):
+        yield ("notes",), "at least one note must have no 'when': it is on every self-care result"
+    for section in ("contributors", "tips", "stretches"):
+        for index, item in enumerate(getattr(kb, section)):
+            for key in ("needs", "excludes"):
+                for f_index, fact in enumerate(getattr(item, key)):
+                    if fact not in fact_ids:
+                        yield (section, index, key, f_index), _unknown_fact(fact)
+            if set(item.needs) & set(item.excludes):
+                yield (section, index), "a fact is both needed and excluded"
 
 
 def _targets(kb: Knowledge, node: Node) -> list[tuple[Place, str | None, str | None]]:
@@ -328,10 +412,16 @@ def _flow_graph(kb: Knowledge) -> list[Problem]:
     red_flag_nodes = [node for node in kb.nodes if node.kind == "red_flags"]
     if not red_flag_nodes:
         problems.append((("nodes",), "the flow needs a red_flags screen before any advice"))
+    advice_ids = {node.id for node in kb.nodes if node.advice}
     for screen in red_flag_nodes:
-        if screen.id == kb.start:
+        if screen.id == kb.start or (advice_ids and _for_a_group(kb, screen.id)):
             continue
-        for place, end in _advice_without(kb, screen.id):
+        found = (
+            _advice_without(kb, screen.id)
+            if not advice_ids
+            else _entries_without(kb, screen.id, advice_ids)
+        )
+        for place, end in found:
             problems.append(
                 (
                     place,
@@ -340,6 +430,15 @@ def _flow_graph(kb: Knowledge) -> list[Problem]:
                         f"'{screen.id}'; "
                         "warning signs must be screened before any advice"
                     ),
+                )
+            )
+    if advice_ids:
+        for place, end in _advice_without(kb, "", stop=advice_ids, results_only=True):
+            problems.append(
+                (
+                    place,
+                    f"this answer reaches '{end}' without an 'advice: true' question on the way; "
+                    "mark the first question about causes on this branch",
                 )
             )
 
@@ -361,21 +460,61 @@ def _flow_graph(kb: Knowledge) -> list[Problem]:
     return problems
 
 
-def _advice_without(kb: Knowledge, removed: str) -> list[tuple[Place, str]]:
+def _advice_without(
+    kb: Knowledge, removed: str, stop: set[str] | None = None, results_only: bool = False
+) -> list[tuple[Place, str]]:
+    """Answers that end in advice on a walk from start that avoids ``removed`` (and stops at
+    the nodes in ``stop``)."""
     found: list[tuple[Place, str]] = []
     seen: set[str] = set()
     stack = [kb.start]
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen or node_id == removed or (stop and node_id in stop):
+            continue
+        seen.add(node_id)
+        for place, nxt, end in _targets(kb, kb.node(node_id)):
+            if nxt:
+                stack.append(nxt)
+            elif end and (end == RESULT if results_only else _is_advice(kb, end)):
+                found.append((place, end))
+    return found
+
+
+def _entries(kb: Knowledge, start: str, removed: str, advice: set[str]) -> dict[str, Place]:
+    """Where walks from ``start`` (avoiding ``removed``) first meet advice: an ``advice`` node,
+    or an answer that ends in advice before any advice node."""
+    found: dict[str, Place] = {}
+    seen: set[str] = set()
+    stack = [start]
     while stack:
         node_id = stack.pop()
         if node_id in seen or node_id == removed:
             continue
         seen.add(node_id)
         for place, nxt, end in _targets(kb, kb.node(node_id)):
-            if nxt:
+            if nxt in advice:
+                found.setdefault(nxt, place)
+            elif nxt:
                 stack.append(nxt)
             elif end and _is_advice(kb, end):
-                found.append((place, end))
+                found.setdefault(end, place)
     return found
+
+
+def _entries_without(kb: Knowledge, screen: str, advice: set[str]) -> list[tuple[Place, str]]:
+    """Advice that comes after ``screen`` on some path but can also be reached without it."""
+    after = _entries(kb, kb.node(screen).next or screen, "", advice)
+    without = _entries(kb, kb.start, screen, advice)
+    return [(place, entry) for entry, place in without.items() if entry in after]
+
+
+def _for_a_group(kb: Knowledge, screen: str) -> bool:
+    """A screen for one group of members: every answer that leads to it declares a fact."""
+    leading = [answer for node in kb.nodes for answer in node.answers if answer.next == screen] + [
+        node for node in kb.nodes if node.kind == "red_flags" and node.next == screen
+    ]
+    return bool(leading) and all(not isinstance(item, Node) and bool(item.sets) for item in leading)
 
 
 def _is_advice(kb: Knowledge, end: str) -> bool:
@@ -414,7 +553,7 @@ def _followups(kb: Knowledge) -> Iterator[Problem]:
     """The check-in DM's warning signs must be signs of the flow (knowledge/followups.yaml)."""
     if kb.followups is None:
         return
-    flags = {flag.id for node in kb.nodes for flag in node.flags}
+    flags = {flag.id for flag in kb.all_signs()}
     for index, flag_id in enumerate(kb.followups.warning_signs):
         if flag_id not in flags:
             yield (

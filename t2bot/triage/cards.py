@@ -229,6 +229,9 @@ def _summary(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
     if tips:
         lines += ["", f"**{words.try_first}**"]
         lines += [f"• {first_sentence(tip.text)}" for tip in tips]
+    for note in result.notes:
+        if note.when:  # a note for what this member told us (pregnant, neck, assessed ...)
+            lines += ["", f"**{note.heading}:** {first_sentence(note.text)}"]
     lines += ["", f"**{words.safety_net}**", "", words.more]
     return "\n".join(lines), []
 
@@ -264,7 +267,10 @@ def _tips(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
         if tip.evidence_note and tip.evidence_note not in shown:
             lines.append(f"  {_note(kb, tip.evidence_note)}")
             shown.add(tip.evidence_note)
-    return "", list(sections_of(page_label(kb, "tips"), lines))
+    sections = list(sections_of(page_label(kb, "tips"), lines)) if lines else []
+    for note in result.notes:  # NG59 basics, the warning signs, notes for this member
+        sections += sections_of(note.heading, (note.text,))
+    return "", sections
 
 
 def _stretches(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
@@ -293,7 +299,7 @@ def _clinician(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
 
 def _sources(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
     found: list[str] = []
-    items = [r.contributor for r in result.contributors] + list(result.tips)
+    items = [r.contributor for r in result.contributors] + list(result.tips) + list(result.notes)
     for item in items:
         found += [source for source in item.sources if source not in found]
     found += [s for s in kb.meta.sources if s not in found]

@@ -16,9 +16,11 @@ from t2bot.knowledge.model import (
     Flag,
     Knowledge,
     Node,
+    Note,
     Stretch,
     Tip,
     Urgency,
+    allowed,
 )
 from t2bot.triage.ids import path_digit, path_index
 
@@ -81,6 +83,12 @@ class Result:
     tips: tuple[Tip, ...]
     stretches: tuple[Stretch, ...]
     path: str = ""
+    notes: tuple[Note, ...] = ()
+    """Fixed parts for every self-care result (stay active, when to get help) and for facts."""
+    facts: frozenset[str] = frozenset()
+    """What the member's answers declared (``aero``, ``pregnant``...)."""
+    waived: tuple[Flag, ...] = ()
+    """See-soon signs the member reported that a clinician has already checked (``unless``)."""
 
     @property
     def nothing_stands_out(self) -> bool:
@@ -95,6 +103,18 @@ class _Walk:
     node: Node | None
     end: str | None
     chosen: list[tuple[Node, Answer]] = field(default_factory=list)
+    facts: set[str] = field(default_factory=set)
+    signs: list[Flag] = field(default_factory=list)
+    """Signs reported by answers so far (not yet escalated)."""
+    stop: Escalation | None = None
+    """The check ended on a warning sign reported by an answer."""
+
+    def pending(self) -> list[Flag]:
+        """Collected signs that still count (not waived by the member's facts)."""
+        return [flag for flag in self.signs if not set(flag.unless) & self.facts]
+
+    def waived(self) -> tuple[Flag, ...]:
+        return tuple(flag for flag in self.signs if set(flag.unless) & self.facts)
 
 
 def _walk(kb: Knowledge, path: str) -> _Walk:
@@ -111,17 +131,36 @@ def _walk(kb: Knowledge, path: str) -> _Walk:
         if node.kind == "red_flags":
             if index != 0:
                 raise FlowError("red-flag screens are passed with 'none' only")
-            walk.node = kb.node(node.next) if node.next else None
+            _enter(kb, walk, node.next)
             continue
         if index >= len(node.answers):
             raise FlowError(f"no answer {index} at step {position + 1}")
         answer = node.answers[index]
         walk.chosen.append((node, answer))
+        walk.facts.update(answer.sets)
+        if answer.sign is not None:
+            sign = kb.sign(answer.sign)
+            if sign.urgency is Urgency.emergency:
+                walk.node, walk.stop = None, Escalation(Urgency.emergency, (sign,))
+                continue
+            if sign not in walk.signs:
+                walk.signs.append(sign)
         if answer.next:
-            walk.node = kb.node(answer.next)
+            _enter(kb, walk, answer.next)
         else:
             walk.node, walk.end = None, answer.end
+            pending = walk.pending()
+            if pending:
+                walk.stop = _escalate(None, [], pending)
     return walk
+
+
+def _enter(kb: Knowledge, walk: _Walk, node_id: str | None) -> None:
+    """Move to ``node_id``; collected signs end the check before the first advice screen."""
+    walk.node = kb.node(node_id) if node_id else None
+    pending = walk.pending()
+    if walk.node is not None and walk.node.advice and pending:
+        walk.node, walk.stop = None, _escalate(None, [], pending)
 
 
 def current(kb: Knowledge, state: FlowState) -> Step | Outcome:
@@ -130,6 +169,8 @@ def current(kb: Knowledge, state: FlowState) -> Step | Outcome:
     if walk.node is None:
         if state.ticks:
             raise FlowError("ticks on a finished flow")
+        if walk.stop is not None:
+            return walk.stop
         return _finish(kb, walk, state.path)
     node = walk.node
     if state.ticks and (node.kind != "red_flags" or state.ticks >> len(node.flags)):
@@ -166,7 +207,8 @@ def proceed(kb: Knowledge, state: FlowState) -> Step | Outcome:
         raise FlowError("continue is only for red-flag screens")
     if not state.ticks:
         return current(kb, FlowState(state.path + path_digit(0)))
-    return _escalate(step.node, [step.node.flags[i] for i in step.ticked])
+    reported = _walk(kb, state.path).pending()
+    return _escalate(step.node, [step.node.flags[i] for i in step.ticked], reported)
 
 
 def back(kb: Knowledge, state: FlowState) -> Step | Outcome:
@@ -182,30 +224,43 @@ def _expect_step(kb: Knowledge, state: FlowState) -> Step:
     return position
 
 
-def _escalate(node: Node, ticked: list[Flag]) -> Escalation:
-    urgency = max((flag.urgency for flag in ticked), key=lambda u: u.rank)
-    soon = sum(1 for flag in ticked if flag.urgency is Urgency.soon)
+def _escalate(node: Node | None, ticked: list[Flag], reported: list[Flag]) -> Escalation:
+    """Signs ticked on ``node`` plus signs reported by earlier answers. Only signs ticked on the
+    same screen add up (``escalate_together``)."""
+    signs = ticked + [flag for flag in reported if flag not in ticked]
+    urgency = max((flag.urgency for flag in signs), key=lambda u: u.rank)
+    soon = sum(1 for flag in ticked if flag.urgency is Urgency.soon and not flag.alone)
     combined = (
         urgency is Urgency.soon
+        and node is not None
         and node.escalate_together is not None
         and soon >= node.escalate_together
     )
     if combined:
         urgency = Urgency.same_day
-    ordered = sorted(ticked, key=lambda flag: -flag.urgency.rank)
+    ordered = sorted(signs, key=lambda flag: -flag.urgency.rank)
     return Escalation(urgency, tuple(ordered), combined)
 
 
 def _finish(kb: Knowledge, walk: _Walk, path: str) -> Outcome:
     if walk.end == RESULT:
-        return rank(kb, walk.chosen, path)
+        return rank(kb, walk.chosen, path, frozenset(walk.facts), walk.waived())
     if walk.end is None:
         raise FlowError("the flow ended without an answer")
     return ShortEnding(kb.ending(walk.end))
 
 
-def rank(kb: Knowledge, chosen: list[tuple[Node, Answer]], path: str = "") -> Result:
-    """Add up the answers' weights; name the top contributors that reach the minimum score."""
+def rank(
+    kb: Knowledge,
+    chosen: list[tuple[Node, Answer]],
+    path: str = "",
+    facts: frozenset[str] = frozenset(),
+    waived: tuple[Flag, ...] = (),
+) -> Result:
+    """Add up the answers' weights; name the top contributors that reach the minimum score.
+
+    Contributors, tips and stretches whose ``needs``/``excludes`` do not fit ``facts`` are left
+    out; the result carries every note that applies (those without ``when`` always)."""
     scores: dict[str, int] = defaultdict(int)
     reasons: dict[str, list[str]] = defaultdict(list)
     for _node, picked in chosen:
@@ -215,35 +270,54 @@ def rank(kb: Knowledge, chosen: list[tuple[Node, Answer]], path: str = "") -> Re
                 reasons[contributor_id].append(picked.why)
     order = {c.id: i for i, c in enumerate(kb.contributors)}
     named = sorted(
-        (cid for cid, score in scores.items() if score >= kb.meta.min_score),
+        (
+            cid
+            for cid, score in scores.items()
+            if score >= kb.meta.min_score and allowed(kb.contributor(cid), facts)
+        ),
         key=lambda cid: (-scores[cid], order[cid]),
     )[: kb.meta.max_contributors]
     ranked = tuple(
         RankedContributor(kb.contributor(cid), scores[cid], tuple(reasons[cid])) for cid in named
     )
+    notes = tuple(note for note in kb.notes if not note.when or set(note.when) & facts)
     if not ranked:
-        tips = tuple(tip for tip in kb.tips if tip.general)
-        return Result((), tips[:MAX_TIPS], (), path)
-    return Result(ranked, _tips_for(kb, named), _stretches_for(kb, named), path)
+        tips = tuple(tip for tip in kb.tips if tip.general and allowed(tip, facts))
+        return Result((), tips[:MAX_TIPS], (), path, notes, facts, waived)
+    return Result(
+        ranked,
+        _tips_for(kb, named, facts),
+        _stretches_for(kb, named, facts),
+        path,
+        notes,
+        facts,
+        waived,
+    )
 
 
-def _tips_for(kb: Knowledge, contributor_ids: list[str]) -> tuple[Tip, ...]:
+def _tips_for(kb: Knowledge, contributor_ids: list[str], facts: frozenset[str]) -> tuple[Tip, ...]:
     """Round-robin over the contributors' tips so the top three each get a say."""
-    lists = [kb.contributor(cid).tips for cid in contributor_ids]
+    lists = [
+        [t for t in kb.contributor(cid).tips if allowed(kb.tip(t), facts)]
+        for cid in contributor_ids
+    ]
     picked: list[str] = []
-    for depth in range(max(len(tips) for tips in lists)):
+    for depth in range(max((len(tips) for tips in lists), default=0)):
         for tips in lists:
             if depth < len(tips) and tips[depth] not in picked:
                 picked.append(tips[depth])
     return tuple(kb.tip(tip_id) for tip_id in picked[:MAX_TIPS])
 
 
-def _stretches_for(kb: Knowledge, contributor_ids: list[str]) -> tuple[Stretch, ...]:
+def _stretches_for(
+    kb: Knowledge, contributor_ids: list[str], facts: frozenset[str]
+) -> tuple[Stretch, ...]:
     """Stretches that address the named contributors, best match (higher-ranked) first."""
     weight = {cid: len(contributor_ids) - i for i, cid in enumerate(contributor_ids)}
     scored = [
         (sum(weight.get(cid, 0) for cid in stretch.addresses), i, stretch)
         for i, stretch in enumerate(kb.stretches)
+        if allowed(stretch, facts)
     ]
     fitting = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
     return tuple(stretch for _, _, stretch in fitting[:MAX_STRETCHES])

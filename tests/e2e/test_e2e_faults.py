@@ -16,7 +16,7 @@ import pytest
 
 from t2bot.knowledge import Knowledge
 from tests.e2e.fake_discord import BotProcess, FakeDiscord, FakeUser
-from tests.e2e.fake_discord.flows import plan_to_result, start, tap, walk
+from tests.e2e.fake_discord.flows import all_clear, plan_to_result, second_node, start, tap, walk
 from tests.e2e.fake_discord.harness import fresh_bot, plain, serve_fake
 from tests.e2e.fake_discord.payloads import snowflake
 
@@ -48,9 +48,9 @@ def _second_screen(fake: FakeDiscord, member: FakeUser, kb: Knowledge):
 
 
 def _next_tap_works(fake: FakeDiscord, member: FakeUser, kb: Knowledge, screen) -> None:
-    node = kb.node(kb.node(kb.start).next)
-    assert screen.has_button(node.none_label)
-    after = tap(fake, member, screen, node.none_label).last
+    node = second_node(kb)
+    assert screen.has_button(all_clear(node))
+    after = tap(fake, member, screen, all_clear(node)).last
     assert after.id == screen.id and after.text() != screen.text()
 
 
@@ -77,8 +77,8 @@ def test_tap_sent_while_disconnected_is_replayed(
     screen = _second_screen(fake, member, kb)
     resumed = fake.resumes()
     fake.drop_gateway(abort=True)
-    node = kb.node(kb.node(kb.start).next)
-    pending = fake.tap(member, screen, screen.button(node.none_label)["custom_id"])
+    node = second_node(kb)
+    pending = fake.tap(member, screen, screen.button(all_clear(node))["custom_id"])
     fake.wait_resumed(resumed)
     assert fake.wait_answer(pending).last.id == screen.id
 
@@ -113,8 +113,8 @@ def test_rate_limit_or_server_error_on_a_tap(
 ) -> None:
     screen = _second_screen(fake, member, kb)
     fake.fail_next("POST", r"/callback$", status, retry_after=0.5)
-    node = kb.node(kb.node(kb.start).next)
-    tapped = fake.tap(member, screen, screen.button(node.none_label)["custom_id"])
+    node = second_node(kb)
+    tapped = fake.tap(member, screen, screen.button(all_clear(node))["custom_id"])
     after = fake.wait_answer(tapped).last
     assert after.id == screen.id and after.text() != screen.text()
     statuses = [c.status for c in fake.recorded("POST", rf"/interactions/{tapped.id}/")]
@@ -140,7 +140,7 @@ def test_broken_knowledge_on_reload_keeps_the_old_one(
     screen = _second_screen(fake, member, kb)
     flow = workdir / "knowledge" / "flow.yaml"
     good = flow.read_text(encoding="utf-8")
-    target = kb.node(kb.node(kb.start).next).next
+    target = second_node(kb).answers[0].next or second_node(kb).next
     broken = good.replace(f"next: {target}", "next: no_such_node", 1)
     assert broken != good
     flow.write_text(broken, encoding="utf-8")
@@ -177,10 +177,10 @@ def test_sigterm_while_a_tap_is_being_answered(
     """A supervisor's stop lands while the bot waits for Discord to take an answer (slow
     network): a graceful stop lets that answer finish instead of cutting it off."""
     screen = _second_screen(fake, member, kb)
-    node = kb.node(kb.node(kb.start).next)
+    node = second_node(kb)
     held = fake.delay_next("POST", r"/callback$", 1.5)
     mark = bot.mark()
-    tapped = fake.tap(member, screen, screen.button(node.none_label)["custom_id"])
+    tapped = fake.tap(member, screen, screen.button(all_clear(node))["custom_id"])
     fake.wait_hit(held)  # the bot's answer is on its way, held by the slow network
     code = bot.stop()
     log = plain(bot.log_since(mark))

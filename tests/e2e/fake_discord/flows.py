@@ -49,6 +49,19 @@ def _search(kb: Knowledge, node_id: str, taps: list[Tap], seen: set[str]) -> lis
     return None
 
 
+def all_clear(node: Node) -> str:
+    """The button that passes ``node`` with nothing to report: "None of these" on a safety
+    screen, the first answer on a question (screening questions list it first)."""
+    return node.none_label if node.kind == "red_flags" else node.answers[0].label
+
+
+def second_node(kb: Knowledge) -> Node:
+    """The screen after the first one is passed with "None of these"."""
+    nxt = kb.node(kb.start).next
+    assert nxt is not None
+    return kb.node(nxt)
+
+
 def squash(text: str) -> str:
     """Lower-case text with markdown and runs of whitespace removed, for contains-checks."""
     return re.sub(r"\s+", " ", re.sub(r"[*_`>]", "", text)).strip().lower()

@@ -250,3 +250,102 @@ def test_reordering_answers_makes_open_checks_stale(folder: Path) -> None:
         "      - {label: Worn out, end: result, weights: {worn_shoes: 2}, why: worn shoes}",
     )
     assert load_knowledge(folder).version != before
+
+
+# --- Triage v2 keys: facts, signs reported by answers, notes, needs/excludes, advice ----------
+
+
+@pytest.fixture
+def real_folder(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(REAL_KNOWLEDGE, target)
+    return target
+
+
+def test_answer_reporting_an_unknown_sign(real_folder: Path) -> None:
+    edit(
+        real_folder,
+        "flow.yaml",
+        "        sign: pain_below_knee\n",
+        "        sign: pain_below_kne\n",
+    )
+    found = problems(real_folder)
+    (problem,) = [p for p in found if "answers[2] > sign" in p]
+    assert "flow.yaml:" in problem and "(id: leg_symptoms)" in problem
+    assert "warning sign 'pain_below_kne' does not exist" in problem
+    assert any("no answer reports this sign" in p for p in found)  # the sign is now unused
+
+
+def test_emergency_sign_answer_must_not_go_on(real_folder: Path) -> None:
+    edit(
+        real_folder,
+        "flow.yaml",
+        "        sign: both_legs\n",
+        "        sign: both_legs\n        next: leg_test\n",
+    )
+    problem = only_problem(real_folder)
+    assert "(id: leg_symptoms) > answers[3]" in problem and "ends the check at once" in problem
+
+
+def test_unknown_fact_is_named_with_its_line(real_folder: Path) -> None:
+    edit(real_folder, "flow.yaml", "        sets: [pregnant]\n", "        sets: [pregnent]\n")
+    problem = only_problem(real_folder)
+    assert "(id: about_pregnancy) > answers[1] > sets[0]" in problem
+    assert "fact 'pregnent' is not listed under 'facts'" in problem
+
+
+def test_unknown_fact_in_needs(real_folder: Path) -> None:
+    edit(real_folder, "contributors.yaml", "    needs: [aero]\n", "    needs: [aerobars]\n")
+    problem = only_problem(real_folder)
+    assert "contributors.yaml:" in problem and "needs[0]" in problem and "aerobars" in problem
+
+
+def test_not_sure_is_never_evidence(real_folder: Path) -> None:
+    edit(
+        real_folder,
+        "flow.yaml",
+        "      - label: Not sure\n        next: aero_upper\n",
+        "      - label: Not sure\n        next: aero_upper\n"
+        "        weights:\n          bike_fit: 1\n"
+        "        why: you are not sure your position suits you\n",
+    )
+    problem = only_problem(real_folder)
+    assert "(id: aero_position) > answers[4]" in problem and "not evidence" in problem
+
+
+def test_a_sign_no_answer_reports(real_folder: Path) -> None:
+    edit(real_folder, "flow.yaml", "        sign: arm_weakness\n", "")
+    found = problems(real_folder)
+    assert any("no answer reports this sign" in p and "signs[" in p for p in found), found
+
+
+def test_waiver_only_on_see_soon_signs(real_folder: Path) -> None:
+    edit(
+        real_folder,
+        "flow.yaml",
+        "    urgency: same_day\n    explain: >-\n      These changes can be early signs",
+        "    urgency: same_day\n    unless: [assessed]\n    explain: >-\n"
+        "      These changes can be early signs",
+    )
+    problem = only_problem(real_folder)
+    assert "signs[" in problem and "only see-soon signs can be waived" in problem
+
+
+def test_result_without_an_advice_question_on_the_way(real_folder: Path) -> None:
+    edit(
+        real_folder,
+        "flow.yaml",
+        "    kind: question\n    advice: true\n    text: >-\n      Which sessions",
+        "    kind: question\n    text: >-\n      Which sessions",
+    )
+    found = problems(real_folder)
+    assert any("without an 'advice: true' question" in p for p in found), found
+
+
+def test_a_note_for_everyone_is_required(real_folder: Path) -> None:
+    text = (real_folder / "flow.yaml").read_text()
+    text = text.replace("  - id: ng59_basics\n", "  - id: ng59_basics\n    when: [neck]\n")
+    text = text.replace("  - id: ces_safety_net\n", "  - id: ces_safety_net\n    when: [neck]\n")
+    (real_folder / "flow.yaml").write_text(text)
+    problem = only_problem(real_folder)
+    assert "at least one note must have no 'when'" in problem

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
-from t2bot.knowledge.model import Knowledge
+from t2bot.knowledge.model import Knowledge, allowed
 from t2bot.triage import engine
 from t2bot.triage.engine import FlowState, Outcome, Step
 from t2bot.triage.ids import path_digit
 
 NONE = "<none>"
+RESULT = engine.RESULT
 
 
 def answer_by_labels(kb: Knowledge, labels: list[str]) -> Step | Outcome:
@@ -27,14 +30,223 @@ def answer_by_labels(kb: Knowledge, labels: list[str]) -> Step | Outcome:
     return position
 
 
+@dataclass(frozen=True)
+class Way:
+    """One distinct outcome: a representative path to it, how many paths share it, and the
+    shortest and longest of them (taps including the safety screens)."""
+
+    state: FlowState
+    outcome: Outcome
+    paths: int
+    shortest: int
+    longest: int
+
+
+_WAYS: dict[tuple[int, str], list[Way]] = {}
+
+
+def all_ways(kb: Knowledge) -> list[Way]:
+    """Cached ``_all_ways`` (the walk takes a while; several test modules use it)."""
+    key = (id(kb), kb.version)
+    if key not in _WAYS:
+        _WAYS.clear()
+        _WAYS[key] = _all_ways(kb)
+    return _WAYS[key]
+
+
+def _all_ways(kb: Knowledge) -> list[Way]:
+    """Every way through the flow with red-flag screens passed as "none", merged exactly.
+
+    The paths explode combinatorially (billions), so the walk merges paths whose answers are
+    provably the same: up to the first ``advice`` question, paths that reach the same screen
+    with the same used facts and collected signs (every screening outcome is reached); after
+    it, paths whose answers give every contributor the same score and reasons and declare the
+    same facts. Every such cause path is walked once, after the first way into its advice
+    question (an adult who is not pregnant): the product with the other ways in (pregnant,
+    postpartum, already checked), which only filter items and add notes, is NOT enumerated
+    here; ``test_facts_filter_every_item`` covers those facts item by item. The ranked answer
+    is computed by the engine (``engine.rank``) and equal answers are merged again."""
+    used = _used_facts(kb)
+    entries: dict[Any, str] = {}
+    ways: dict[Any, Way] = {}
+
+    def record(key: Any, path: str, outcome: Outcome, count: int) -> None:
+        old = ways.get(key)
+        if old is None:
+            ways[key] = Way(FlowState(path), outcome, count, len(path), len(path))
+        else:
+            ways[key] = Way(
+                old.state,
+                old.outcome,
+                old.paths + count,
+                min(old.shortest, len(path)),
+                max(old.longest, len(path)),
+            )
+
+    # 1. Screening: breadth first, merged by screen, used facts and collected signs.
+    frontier: dict[Any, tuple[str, int]] = {_key(kb, "", used): ("", 1)}
+    while frontier:
+        following: dict[Any, tuple[str, int]] = {}
+        for key, (path, count) in frontier.items():
+            position = engine.current(kb, FlowState(path))
+            if not isinstance(position, Step):
+                record(("early", key), path, position, count)
+                continue
+            if position.node.advice:
+                entries.setdefault(key, path)
+                continue
+            choices = 1 if position.node.kind == "red_flags" else len(position.node.answers)
+            for index in range(choices):
+                nxt = path + path_digit(index)
+                nkey = _key(kb, nxt, used)
+                p, c = following.get(nkey, (nxt, 0))
+                following[nkey] = (p, c + count)
+        frontier = following
+    # 2. Causes: every distinct set of scores, reasons and facts from each advice question,
+    #    after the first way into that question (see the docstring for what is not combined).
+    first_entry: dict[str, tuple[Any, str]] = {}
+    for entry_key, prefix in entries.items():
+        first_entry.setdefault(entry_key[0], (entry_key, prefix))
+    for node_id, (entry_key, prefix) in first_entry.items():
+        walk = engine._walk(kb, prefix)
+        assert all(not a.weights for _n, a in walk.chosen), "screening answers carry no points"
+        ranked: dict[Any, Outcome] = {}
+        for end, chosen, facts, suffix, count in _suffixes(kb, node_id):
+            path = prefix + suffix
+            if end == RESULT:
+                all_facts = frozenset(walk.facts) | facts
+                key: Any = ("result", _named(kb, chosen, all_facts), all_facts)
+                if key not in ranked:
+                    ranked[key] = engine.rank(kb, chosen, path, all_facts, walk.waived())
+                outcome: Outcome = ranked[key]
+            else:
+                key = ("end", end, entry_key)
+                position = engine.current(kb, FlowState(path))
+                assert not isinstance(position, Step)
+                outcome = position
+            record(key, path, outcome, count)
+    return list(ways.values())
+
+
+def _named(kb: Knowledge, chosen: list[Any], facts: frozenset[str]) -> Any:
+    """The contributors a result names, with their reasons (a merge key only: with the same
+    named contributors and facts, the engine shows the same tips, stretches and notes)."""
+    scores, reasons = _scores(chosen)
+    order = {c.id: i for i, c in enumerate(kb.contributors)}
+    why = dict(reasons)
+    named = sorted(
+        (
+            cid
+            for cid, score in scores
+            if score >= kb.meta.min_score and allowed(kb.contributor(cid), facts)
+        ),
+        key=lambda cid: (-dict(scores)[cid], order[cid]),
+    )[: kb.meta.max_contributors]
+    return tuple((cid, why.get(cid, ())) for cid in named)
+
+
+def _suffixes(kb: Knowledge, start: str) -> list[tuple[str, list[Any], frozenset[str], str, int]]:
+    """(end, chosen answers, facts, path digits, number of paths) for each distinct way from
+    ``start`` to an end, merging ways with equal scores, reasons and facts."""
+    found: dict[Any, tuple[str, list[Any], frozenset[str], str, int]] = {}
+    frontier: dict[Any, tuple[str, list[Any], frozenset[str], str, int]] = {
+        (start, (), ()): (start, [], frozenset(), "", 1)
+    }
+    while frontier:
+        following: dict[Any, tuple[str, list[Any], frozenset[str], str, int]] = {}
+        for (node_id, _s, _r), (_n, chosen, facts, path, count) in frontier.items():
+            node = kb.node(node_id)
+            for index, answer in enumerate(node.answers):
+                now = [*chosen, (node, answer)]
+                now_facts = facts | frozenset(answer.sets)
+                scores, reasons = _scores(now)
+                target = answer.next or f"end:{answer.end}"
+                key = (target, scores, reasons, now_facts)
+                bucket = following if answer.next else found
+                if key in bucket:
+                    old = bucket[key]
+                    bucket[key] = (old[0], old[1], old[2], old[3], old[4] + count)
+                else:
+                    bucket[key] = (target, now, now_facts, path + path_digit(index), count)
+        frontier = {(k[0], k[1], (k[2], k[3])): v for k, v in following.items()}
+    return [
+        (target.removeprefix("end:"), chosen, facts, path, count)
+        for target, chosen, facts, path, count in found.values()
+    ]
+
+
+def _scores(chosen: list[Any]) -> tuple[Any, Any]:
+    scores: dict[str, int] = {}
+    reasons: dict[str, list[str]] = {}
+    for _node, answer in chosen:
+        for cid, points in answer.weights.items():
+            scores[cid] = scores.get(cid, 0) + points
+            if points > 0 and answer.why and answer.why not in reasons.setdefault(cid, []):
+                reasons[cid].append(answer.why)
+    return (
+        tuple(sorted(scores.items())),
+        tuple(sorted((cid, tuple(r)) for cid, r in reasons.items())),
+    )
+
+
 def all_paths(kb: Knowledge) -> Iterator[tuple[FlowState, Outcome]]:
-    """Every way through the flow with red-flag screens passed as "none"."""
-    stack = [FlowState()]
-    while stack:
-        state = stack.pop()
-        position = engine.current(kb, state)
-        if not isinstance(position, Step):
-            yield state, position
-            continue
-        count = 1 if position.node.kind == "red_flags" else len(position.node.answers)
-        stack.extend(FlowState(state.path + path_digit(i)) for i in range(count))
+    """A representative of every way through the flow (see ``all_ways``)."""
+    for way in all_ways(kb):
+        yield way.state, way.outcome
+
+
+def _used_facts(kb: Knowledge) -> frozenset[str]:
+    found: set[str] = set()
+    for item in [*kb.contributors, *kb.tips, *kb.stretches]:
+        found |= set(item.needs) | set(item.excludes)
+    for note in kb.notes:
+        found |= set(note.when)
+    for flag in [*(f for n in kb.nodes for f in n.flags), *kb.signs]:
+        found |= set(flag.unless)
+    return frozenset(found)
+
+
+def _stop(stop: engine.Escalation | None) -> Any:
+    if stop is None:
+        return None
+    return (stop.urgency, tuple(flag.id for flag in stop.flags), stop.combined)
+
+
+def _key(kb: Knowledge, path: str, used: frozenset[str]) -> Any:
+    walk = engine._walk(kb, path)
+    scores: dict[str, int] = {}
+    reasons: dict[str, list[str]] = {}
+    for _node, answer in walk.chosen:
+        for cid, points in answer.weights.items():
+            scores[cid] = scores.get(cid, 0) + points
+            if points > 0 and answer.why and answer.why not in reasons.setdefault(cid, []):
+                reasons[cid].append(answer.why)
+    return (
+        walk.node.id if walk.node else ("end", walk.end, _stop(walk.stop)),
+        frozenset(walk.facts & used),
+        tuple(flag.id for flag in walk.signs),
+        tuple(sorted(scores.items())),
+        tuple(sorted((cid, tuple(r)) for cid, r in reasons.items())),
+    )
+
+
+def paths_to_nodes(kb: Knowledge) -> dict[str, str]:
+    """A shortest path (breadth first, earlier answers first) to every screen a member can see.
+    Answers that end the check (an emergency sign) lead nowhere."""
+    from collections import deque
+
+    paths = {kb.start: ""}
+    queue = deque([kb.start])
+    while queue:
+        node = kb.node(queue.popleft())
+        if node.kind == "red_flags":
+            targets = [(0, node.next)]
+        else:
+            targets = [(i, answer.next) for i, answer in enumerate(node.answers)]
+        for index, nxt in targets:
+            if nxt and nxt not in paths:
+                path = paths[node.id] + path_digit(index)
+                if isinstance(engine.current(kb, FlowState(path)), Step):
+                    paths[nxt] = path
+                    queue.append(nxt)
+    return paths

@@ -10,10 +10,16 @@ A case file is a list of cases. Each case has:
                   ``references`` in knowledge/meta.yaml, or a key of ``CASE_SOURCES`` below
                   (sources only the cases cite, for gaps the knowledge does not cover yet).
 ``answers``       the member's taps, in order: ``"<none>"`` passes one safety screen,
-                  ``"<safe>"`` passes every safety screen up to the first question,
+                  ``"<start>"`` passes the emergency screen and answers "about you" as an
+                  adult who is not pregnant, ``"<clear>"`` gives the all-clear answer (the
+                  first answer, or "None of these") on every screening step up to the first
+                  ``advice`` question (or until the check ends), ``"<safe>"`` is
+                  ``"<start>"``, "Low back", ``"<clear>"``;
                   ``{tick: [label, ...]}`` ticks those signs on the current safety screen (an
-                  emergency sign ends the check at once; otherwise Continue is tapped), and
-                  any other string is the label of an answer button.
+                  emergency sign ends the check at once; otherwise Continue is tapped);
+                  ``{on: node_id, ...}`` first gives all-clear answers until that screen,
+                  then ticks (``tick``) or answers (``answer: label``) there; any other
+                  string is the label of an answer button.
 ``urgency``       expected: ``emergency`` | ``same_day`` | ``soon`` | ``none`` (self-care or
                   out of scope).
 ``flags``         optional: sign ids the escalation must name.
@@ -43,6 +49,9 @@ from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding, Step
 HERE = Path(__file__).resolve().parent
 NONE = "<none>"
 SAFE = "<safe>"
+START = "<start>"
+CLEAR = "<clear>"
+ADULT = ("18 or over", "Neither")
 URGENCIES = ("emergency", "same_day", "soon", "none")
 RANK = {"none": 0, "soon": 1, "same_day": 2, "emergency": 3}
 NO_SELF_CARE = ("What to try", "Stretches that fit")
@@ -140,22 +149,44 @@ def load_cases(folder: Path = HERE) -> list[Case]:
     return cases
 
 
-def drive(kb: Knowledge, answers: tuple[Any, ...]) -> tuple[Step | Outcome, list[str]]:
-    """Tap through the flow; returns the final position and the sign ids ticked on the way."""
+def drive(
+    kb: Knowledge, answers: tuple[Any, ...], taps: list[tuple[str, str]] | None = None
+) -> tuple[Step | Outcome, list[str]]:
+    """Tap through the flow; returns the final position and the sign ids reported on the way.
+    ``taps`` (if given) collects (screen id, button label) for every tap, to replay over Discord
+    (sign buttons are numbered on screen: their label is matched as a part)."""
     position: Step | Outcome = engine.current(kb, engine.start())
     ticked: list[str] = []
+    log = taps if taps is not None else []
+    items: list[Any] = []
     for item in answers:
+        if item == SAFE:
+            items += [NONE, *ADULT, "Low back", CLEAR]
+        elif item == START:
+            items += [NONE, *ADULT]
+        else:
+            items.append(item)
+    for item in items:
         if not isinstance(position, Step):
             raise CaseError(f"the check ended before {item!r}")
-        node = position.node
-        if item == SAFE:
-            while isinstance(position, Step) and position.node.kind == "red_flags":
-                position = engine.proceed(kb, position.state)
+        if item == CLEAR:
+            position = _clear(kb, position, None, ticked, log)
             continue
+        if isinstance(item, dict) and "on" in item:
+            position = _clear(kb, position, item["on"], ticked, log)
+            if not isinstance(position, Step) or position.node.id != item["on"]:
+                raise CaseError(f"the check did not reach {item['on']}")
+            if "answer" in item:
+                position = _answer(kb, position, item["answer"], ticked, log)
+                continue
+            if "tick" not in item:
+                continue
+        node = position.node
         if item == NONE or isinstance(item, dict):
             if node.kind != "red_flags":
                 raise CaseError(f"{item!r} given on question {node.id}")
             if item == NONE:
+                log.append((node.id, node.none_label))
                 position = engine.proceed(kb, position.state)
                 continue
             labels = [flag.label for flag in node.flags]
@@ -164,20 +195,60 @@ def drive(kb: Knowledge, answers: tuple[Any, ...]) -> tuple[Step | Outcome, list
                 if label not in labels:
                     raise CaseError(f"sign {label!r} is not on {node.id}: {labels}")
                 ticked.append(node.flags[labels.index(label)].id)
+                log.append((node.id, label))
                 position = engine.tap_flag(kb, state, labels.index(label))
                 if not isinstance(position, Step):
                     break  # an emergency sign ends the check at once
                 state = position.state
             else:
+                log.append((node.id, "Continue"))
                 position = engine.proceed(kb, state)
             continue
-        if node.kind != "question":
-            raise CaseError(f"answer {item!r} given on safety screen {node.id}")
-        options = [a.label for a in node.answers]
-        if item not in options:
-            raise CaseError(f"answer {item!r} is not on {node.id}: {options}")
-        position = engine.answer(kb, position.state, options.index(item))
+        position = _answer(kb, position, item, ticked, log)
     return position, ticked
+
+
+def _answer(
+    kb: Knowledge,
+    position: Step,
+    label: Any,
+    ticked: list[str],
+    log: list[tuple[str, str]] | None = None,
+) -> Step | Outcome:
+    node = position.node
+    if node.kind != "question":
+        raise CaseError(f"answer {label!r} given on safety screen {node.id}")
+    options = [a.label for a in node.answers]
+    if label not in options:
+        raise CaseError(f"answer {label!r} is not on {node.id}: {options}")
+    chosen = node.answers[options.index(label)]
+    if chosen.sign:
+        ticked.append(chosen.sign)
+    if log is not None:
+        log.append((node.id, label))
+    return engine.answer(kb, position.state, options.index(label))
+
+
+def _clear(
+    kb: Knowledge,
+    position: Step,
+    until: str | None,
+    ticked: list[str],
+    log: list[tuple[str, str]],
+) -> Step | Outcome:
+    """All-clear answers until ``until`` (or the first advice question, or the end)."""
+    while isinstance(position, Step) and position.node.id != until:
+        node = position.node
+        if node.advice and until is None:
+            break
+        if node.kind == "red_flags":
+            log.append((node.id, node.none_label))
+            position = engine.proceed(kb, position.state)
+        else:
+            if node.advice:
+                raise CaseError(f"<clear> would answer the advice question {node.id}")
+            position = _answer(kb, position, node.answers[0].label, ticked, log)
+    return position
 
 
 def urgency_of(position: Step | Outcome) -> str:

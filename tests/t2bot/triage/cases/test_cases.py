@@ -34,14 +34,24 @@ def test_case(real_kb: Knowledge, case: Case) -> None:
 
 def test_the_case_set_covers_urgencies_populations_and_every_sign(real_kb: Knowledge) -> None:
     passing = [case for case in CASES if not case.xfail]
-    assert len(passing) >= 60
+    assert len(passing) >= 100
     for urgency in URGENCIES:
         assert sum(case.urgency == urgency for case in passing) >= 10, urgency
     populations = {tag for case in CASES for tag in case.population}
-    for tag in ("swimmer", "road_no_aero", "run_only", "pregnant", "postpartum", "teen", "thread"):
+    for tag in (
+        "swimmer",
+        "road_no_aero",
+        "run_only",
+        "pregnant",
+        "postpartum",
+        "teen",
+        "child",
+        "thread",
+    ):
         assert tag in populations, tag
     ticked = {flag for case in passing for flag in run_case(real_kb, case).ticked}
     signs = {flag.id for node in real_kb.nodes for flag in node.flags}
+    signs |= {flag.id for flag in real_kb.signs}
     assert signs - ticked == set(), "signs no case ticks"
 
 
