@@ -9,7 +9,7 @@ from datetime import timedelta
 import discord
 import pytest
 
-from cogs.mydata import add_check_in_answers
+from cogs.mydata import check_in_sections
 from t2bot.checkin.ids import CheckInId
 from tests.cogs.simcord_helpers import buttons, labels, tap
 
@@ -104,11 +104,11 @@ async def test_picks_then_worse_then_keep_stores_ids_outcome_and_date(world, off
     message = dm(world)
     assert labels(message) == []  # done: no more buttons
     assert any(f.name == "Kept ✓" for f in message.embeds[0].fields)
-    embed = discord.Embed()
-    add_check_in_answers(embed, kb, [kept])  # what /mydata history adds (e2e: test_e2e_checkin)
-    [field] = embed.fields
-    assert field.name == "Your check-in answers" and "worse" in field.value
-    assert kb.stretch(offered["stretch_ids"][0]).name in field.value
+    # What /mydata history adds (e2e: test_e2e_checkin).
+    [section] = check_in_sections(kb, [kept])
+    text = "\n".join(section.lines)
+    assert section.heading == "Your check-in answers" and "worse" in text
+    assert kb.stretch(offered["stretch_ids"][0]).name in text
 
 
 async def test_dont_keep_stores_nothing(world, offered) -> None:
