@@ -128,11 +128,18 @@ def flow_graph(kb: Knowledge) -> FlowGraph:
         by_target: dict[str, list[int]] = {}
         for i, answer in enumerate(answers):
             target = answer.next or answer.end
+            sign = getattr(answer, "sign", None)
+            if not target and sign and kb.has_sign(sign):
+                # An answer that reports an emergency sign ends the check there.
+                urgency = kb.sign(sign).urgency.value
+                used_urgencies.add(urgency)
+                target = EXIT_PREFIX + urgency
             if target:
                 by_target.setdefault(target_box(target), []).append(i)
         for target, indexes in by_target.items():
             label = "" if len(indexes) == len(answers) else _numbers(indexes)
-            graph.edges.append(Edge(node.id, target, label))
+            exit_urgency = target[len(EXIT_PREFIX) :] if target.startswith(EXIT_PREFIX) else None
+            graph.edges.append(Edge(node.id, target, label, exit_urgency))
         urgencies = sorted({flag.urgency for flag in flags}, key=lambda u: -u.rank)
         together = getattr(node, "escalate_together", None)
         for urgency in urgencies:

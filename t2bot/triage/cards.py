@@ -225,13 +225,13 @@ def _summary(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
         for place, ranked in enumerate(result.contributors, start=1):
             why = f": {ranked.reasons[0]}" if ranked.reasons else ""
             lines.append(f"{place}. {ranked.contributor.name}{why}")
-    tips = summary_tips(result)
+    personal = [note for note in result.notes if note.when]  # pregnant, neck, assessed ...
+    tips = summary_tips(result)[: SUMMARY_TIPS - 1] if personal else summary_tips(result)
     if tips:
         lines += ["", f"**{words.try_first}**"]
         lines += [f"• {first_sentence(tip.text)}" for tip in tips]
-    for note in result.notes:
-        if note.when:  # a note for what this member told us (pregnant, neck, assessed ...)
-            lines += ["", f"**{note.heading}:** {first_sentence(note.text)}"]
+    for note in personal:  # said for what this member told us; it replaces one tip here
+        lines += ["", f"**{note.heading}:** {first_sentence(note.text)}"]
     lines += ["", f"**{words.safety_net}**", "", words.more]
     return "\n".join(lines), []
 

@@ -34,7 +34,7 @@ def problems(folder: Path) -> list[str]:
 
 def test_the_real_check_in_words_load(real_kb) -> None:
     assert real_kb.followups is not None
-    flags = {f.id for n in real_kb.nodes for f in n.flags}
+    flags = {f.id for f in real_kb.all_signs()}
     assert set(real_kb.followups.warning_signs) <= flags
     assert "{emergency_number}" in real_kb.followups.worse.reply
 
