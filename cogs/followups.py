@@ -23,11 +23,19 @@ from discord.ext import commands, tasks
 from t2bot.checkin.cards import Offered, outcome_label, outcome_reply, resolve, worse_reply
 from t2bot.checkin.ids import BadCheckInId, CheckInId, mask
 from t2bot.knowledge.model import CheckIn, Knowledge
+from t2bot.render.card import Card, Section, sections_of
 from t2bot.storage import StoreUnavailable
 from t2bot.storage.records import FollowUp
 from t2discord.client import T2Bot, feature_cog
 from t2discord.command_tree import tap_allowed
-from t2discord.ui_kit import COLOUR_BY_URGENCY, COLOUR_INFO, clip, refuse, run_safely, update
+from t2discord.ui_kit import (
+    COLOUR_BY_URGENCY,
+    COLOUR_INFO,
+    embed_from_card,
+    refuse,
+    run_safely,
+    update,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,21 +166,16 @@ class FollowUps(commands.Cog):
         kb = self.kb
         words = kb.followups
         if words is None:  # a knowledge folder without followups.yaml: a reminder only
-            embed = discord.Embed(title="How is your back?", colour=COLOUR_INFO)
-            embed.add_field(
-                name="See a professional", value=kb.meta.professional_reminder, inline=False
-            )
-            return {"embed": embed}
+            card = Card("How is your back?", "", (), kb.meta.professional_reminder)
+            return {"embed": embed_from_card(card, COLOUR_INFO)}
         cid = CheckInId.offer(
             follow_up.guild_id,
             follow_up.contributor_ids,
             follow_up.tip_ids,
             follow_up.stretch_ids,
         )
-        embed = discord.Embed(title=words.title, description=words.intro, colour=COLOUR_INFO)
-        embed.add_field(
-            name="See a professional", value=kb.meta.professional_reminder, inline=False
-        )
+        card = Card(words.title, words.intro, (), kb.meta.professional_reminder)
+        embed = embed_from_card(card, COLOUR_INFO)
         return {"embed": embed, "view": self.question_view(words, cid, resolve(kb, cid))}
 
     @staticmethod
@@ -238,16 +241,16 @@ class FollowUps(commands.Cog):
             return
         number = await self.emergency_number(cid.guild_id)
         if cid.verb == "o":
-            embed = self.answer_embed(kb, words, cid, offered, number)
-            embed.add_field(name="May I keep this answer?", value=words.consent, inline=False)
+            embed = self.answer_embed(
+                kb, words, cid, offered, number, ("May I keep this answer?", words.consent)
+            )
             view = discord.ui.View(timeout=None)
             view.add_item(_button(cid.but("k"), words.keep_label, discord.ButtonStyle.primary))
             view.add_item(_button(cid.but("n"), words.skip_label, discord.ButtonStyle.secondary))
             await update(interaction, embed=embed, view=view)
             return
         if cid.verb == "n":
-            embed = self.answer_embed(kb, words, cid, offered, number)
-            embed.add_field(name="Not kept", value=words.not_kept, inline=False)
+            embed = self.answer_embed(kb, words, cid, offered, number, ("Not kept", words.not_kept))
             await update(interaction, embed=embed, view=None)
             return
         await self.keep(interaction, kb, words, cid, offered, number)
@@ -279,38 +282,39 @@ class FollowUps(commands.Cog):
         except StoreUnavailable:
             await refuse(interaction, BUSY)
             return
-        embed = self.answer_embed(kb, words, cid, offered, number)
-        embed.add_field(name="Kept ✓", value=words.kept, inline=False)
+        embed = self.answer_embed(kb, words, cid, offered, number, ("Kept ✓", words.kept))
         await update(interaction, embed=embed, view=None)
 
     @staticmethod
     def answer_embed(
-        kb: Knowledge, words: CheckIn, cid: CheckInId, offered: Offered, number: str
+        kb: Knowledge,
+        words: CheckIn,
+        cid: CheckInId,
+        offered: Offered,
+        number: str,
+        then: tuple[str, str] | None = None,
     ) -> discord.Embed:
+        """The answer to a tap, on the one card model (nothing cut); ``then`` is a last
+        (heading, text) section, such as the consent question."""
         assert cid.outcome is not None
         colour = COLOUR_INFO
         title = f"{words.title} {outcome_label(words, cid.outcome)}"
-        embed = discord.Embed(title=clip(title, 256), colour=colour)
+        sections: list[Section] = []
         if cid.outcome == "worse":
-            text, signs = worse_reply(words, kb, number)
-            embed.description = text
-            embed.colour = COLOUR_BY_URGENCY["same_day"]
+            body, signs = worse_reply(words, kb, number)
+            colour = COLOUR_BY_URGENCY["same_day"]
             if signs:
-                embed.add_field(
-                    name=clip(words.warning_signs_title, 256), value=signs, inline=False
-                )
+                sections += sections_of(words.warning_signs_title, signs.split("\n"))
         else:
-            embed.description = outcome_reply(words, cid.outcome)
+            body = outcome_reply(words, cid.outcome)
         chosen = set(cid.picked())
         tried = [text for index, _, _, text in offered.items if index in chosen]
         if tried:
-            embed.add_field(
-                name="You tried", value=clip("\n".join(f"• {t}" for t in tried), 1024), inline=False
-            )
-        embed.add_field(
-            name="See a professional", value=kb.meta.professional_reminder, inline=False
-        )
-        return embed
+            sections += sections_of("You tried", [f"• {t}" for t in tried])
+        if then is not None:
+            sections += sections_of(then[0], (then[1],))
+        card = Card(title, body, tuple(sections), kb.meta.professional_reminder)
+        return embed_from_card(card, colour)
 
     async def emergency_number(self, guild_id: int | None) -> str:
         choices = await self.bot.guild_settings.get(guild_id, timeout=SETTINGS_WAIT)
