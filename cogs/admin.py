@@ -18,11 +18,12 @@ from discord.ext import commands
 
 from t2bot import insights
 from t2bot.knowledge import KnowledgeError, diagram
+from t2bot.render.card import Card, sections_of
 from t2bot.settings import EMERGENCY_NUMBER_RULE as RULE
 from t2bot.settings import check_emergency_number
 from t2bot.storage import GuildSettings, StoreUnavailable
 from t2discord.client import T2Bot
-from t2discord.ui_kit import COLOUR_INFO, clip, refuse, reply
+from t2discord.ui_kit import COLOUR_INFO, clip, embed_from_card, refuse, reply
 
 log = logging.getLogger(__name__)
 
@@ -271,34 +272,29 @@ STATS_FILE = "t2-stats.png"
 
 
 def stats_embed(view: insights.Insights) -> discord.Embed:
-    embed = discord.Embed(
-        title=f"Club insights: last {view.days} days",
-        description=(
-            f"**{view.checks}** check(s) finished. Anonymous: counters with no member id, and "
-            f"only what members chose to save or answer. Groups of {insights.FEWER} are not "
-            "shown."
-        ),
-        colour=COLOUR_INFO,
+    """The club's anonymous numbers on the one card model: every line whole (a long list goes on
+    in a continued section)."""
+    body = (
+        f"**{view.checks}** check(s) finished. Anonymous: counters with no member id, and "
+        f"only what members chose to save or answer. Groups of {insights.FEWER} are not shown."
     )
-    endings = "\n".join(f"{line.name}: **{line.value}**" for line in view.endings)
-    embed.add_field(name="How checks ended", value=endings or "No checks yet.", inline=False)
-    contributors = "\n".join(f"{line.name}: **{line.value}** members" for line in view.contributors)
+    endings = [f"{line.name}: **{line.value}**" for line in view.endings] or ["No checks yet."]
+    contributors = [f"{line.name}: **{line.value}** members" for line in view.contributors]
     if view.hidden_contributors:
-        contributors += f"\n({view.hidden_contributors} more with {insights.FEWER} members)"
-    embed.add_field(
-        name="Most common likely contributors",
-        value=clip(contributors.strip() or "Nothing to show yet.", 1024),
-        inline=False,
-    )
-    tips = "\n".join(f"{clip(line.name, 80)}: {line.value}" for line in view.tips)
+        contributors.append(f"({view.hidden_contributors} more with {insights.FEWER} members)")
+    tips = [f"{line.name}: {line.value}" for line in view.tips]
     if view.hidden_tips:
-        tips += f"\n({view.hidden_tips} more tried by {insights.FEWER} members)"
-    embed.add_field(
-        name="Tips and stretches (from check-in answers)",
-        value=clip(tips.strip() or "Nothing to show yet.", 1024),
-        inline=False,
+        tips.append(f"({view.hidden_tips} more tried by {insights.FEWER} members)")
+    sections = (
+        *sections_of("How checks ended", endings),
+        *sections_of("Most common likely contributors", contributors or ["Nothing to show yet."]),
+        *sections_of(
+            "Tips and stretches (from check-in answers)", tips or ["Nothing to show yet."]
+        ),
     )
-    return embed
+    return embed_from_card(
+        Card(f"Club insights: last {view.days} days", body, sections), COLOUR_INFO
+    )
 
 
 def problems_embed(exc: KnowledgeError, version: str) -> discord.Embed:
