@@ -29,7 +29,7 @@ from tests.e2e.fake_discord.server import FakeDiscord
 #: A member waits this long for an answer before counting it as unanswered (Discord: 3 s).
 ANSWER_TIMEOUT = 15.0
 #: Taps per member stay under the bot's tap limit (15 in 10 s): path + routine taps.
-MAX_PATH_TAPS = 12
+MAX_PATH_TAPS = 24  # the longest way to a result (--check-knowledge prints it)
 ROUTINE_TAPS = ("Start", "Next")
 STRETCH_QUERIES = ("hip flex", "glute", "cat cow", "hamstring", "child", "pigeon")
 
@@ -149,26 +149,26 @@ def button(message: dict[str, Any], label: str) -> str:
 
 
 def random_plan(kb: Knowledge, rng: random.Random) -> list[str]:
-    """Labels of a path from the first screen to a ranked result, answers picked at random
-    (red-flag screens: "none of these"); at most ``MAX_PATH_TAPS`` taps."""
+    """Labels of a path from the first screen to a ranked result, walked with the engine:
+    answers picked at random among those that report no warning sign, red-flag screens passed
+    with "none of these"; at most ``MAX_PATH_TAPS`` taps."""
+    from t2bot.triage import engine
+
     for _ in range(200):
         labels: list[str] = []
-        node_id: str | None = kb.start
-        seen: set[str] = set()
-        while node_id is not None and node_id not in seen and len(labels) <= MAX_PATH_TAPS:
-            seen.add(node_id)
-            node = kb.node(node_id)
+        position = engine.current(kb, engine.start())
+        while isinstance(position, engine.Step) and len(labels) <= MAX_PATH_TAPS:
+            node = position.node
             if node.kind == "red_flags":
                 labels.append(node.none_label)
-                node_id = node.next
+                position = engine.proceed(kb, position.state)
                 continue
-            answer = rng.choice(node.answers)
-            labels.append(answer.label)
-            if answer.end == "result":
-                if len(labels) <= MAX_PATH_TAPS:
-                    return labels
-                break
-            node_id = answer.next
+            calm = [i for i, answer in enumerate(node.answers) if answer.sign is None]
+            index = rng.choice(calm or range(len(node.answers)))
+            labels.append(node.answers[index].label)
+            position = engine.answer(kb, position.state, index)
+        if isinstance(position, engine.Result) and len(labels) <= MAX_PATH_TAPS:
+            return labels
     raise RuntimeError("no path to a result within the tap limit")
 
 
