@@ -245,20 +245,21 @@ def history_card(
     if not results:
         empty = "After a /backpain check, press **Save to my history** to keep the result here."
         return Card(title, WHAT_IS_STORED, (Section("Nothing saved", (empty,)), *answered))
-    sections: list[Section] = list(answered)
+    sections: list[Section] = []
     note = ""
     for shown, result in enumerate(results):
         label = URGENCY_LABELS.get(result.urgency, result.urgency)
         more = sections_of(
             f"{result.saved_utc:%Y-%m-%d} · {label}", describe(kb, result).split("\n")
         )
-        trial = Card(title, WHAT_IS_STORED, (*sections, *more), note="9999 more: /mydata export")
+        trial = Card(
+            title, WHAT_IS_STORED, (*sections, *more, *answered), note="9999 more: /mydata export"
+        )
         if problems(trial):
             note = f"{len(results) - shown} more: use /mydata export."
             break
         sections += more
-    sections = sections[len(answered) :] + sections[: len(answered)]  # results first
-    return Card(title, WHAT_IS_STORED, tuple(sections), note=note)
+    return Card(title, WHAT_IS_STORED, (*sections, *answered), note=note)
 
 
 def describe(kb: Knowledge, result: SavedResult) -> str:

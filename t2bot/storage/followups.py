@@ -4,15 +4,15 @@ result offered) and the check-in answers members chose to keep."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
 from t2bot.storage import checks
 from t2bot.storage.base import Database
-from t2bot.storage.models import FollowUpAnswerRow, FollowUpRow, GuildSettingsRow, utc_now
+from t2bot.storage.models import FollowUpAnswerRow, FollowUpRow, utc_now
 from t2bot.storage.records import FollowUp, FollowUpAnswer
+from t2bot.storage.retention import delete_past_retention
 
 #: What a member can answer to "How is your back?".
 OUTCOMES = ("better", "same", "worse")
@@ -171,31 +171,14 @@ class FollowUpAnswers:
         default_days = self.retention_days
 
         def work(session: Session) -> int:
-            custom = {
-                guild_id: days
-                for guild_id, days in session.exec(
-                    select(GuildSettingsRow.guild_id, GuildSettingsRow.retention_days)
-                ).all()
-                if days is not None
-            }
-            removed = 0
-            for guild_id, days in custom.items():
-                removed += session.exec(
-                    delete(FollowUpAnswerRow).where(
-                        col(FollowUpAnswerRow.guild_id) == guild_id,
-                        col(FollowUpAnswerRow.answered_on) < today - timedelta(days=days),
-                    )
-                ).rowcount
-            default_scope = sa.or_(
-                col(FollowUpAnswerRow.guild_id).is_(None),
-                col(FollowUpAnswerRow.guild_id).not_in(list(custom)),
+            removed = delete_past_retention(
+                session,
+                FollowUpAnswerRow,
+                FollowUpAnswerRow.guild_id,
+                FollowUpAnswerRow.answered_on,
+                today,
+                default_days,
             )
-            removed += session.exec(
-                delete(FollowUpAnswerRow).where(
-                    default_scope,
-                    col(FollowUpAnswerRow.answered_on) < today - timedelta(days=default_days),
-                )
-            ).rowcount
             if also is not None:
                 also(session)
             return removed

@@ -5,16 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
 from t2bot.storage import checks
 from t2bot.storage.base import Database
 from t2bot.storage.database import checkpoint
-from t2bot.storage.models import GuildSettingsRow, SavedResultRow, utc_now
+from t2bot.storage.models import SavedResultRow, utc_now
 from t2bot.storage.records import SavedResult
+from t2bot.storage.retention import delete_past_retention
 
 log = logging.getLogger("t2bot.storage")
 MAX_SAVED_PER_MEMBER = 100
@@ -117,33 +117,14 @@ class SavedResults:
         default_days = self.retention_days
 
         def work(session: Session) -> int:
-            custom = dict(
-                session.exec(
-                    select(GuildSettingsRow.guild_id, GuildSettingsRow.retention_days).where(
-                        col(GuildSettingsRow.retention_days).is_not(None)
-                    )
-                ).all()
+            return delete_past_retention(
+                session,
+                SavedResultRow,
+                SavedResultRow.guild_id,
+                SavedResultRow.saved_utc,
+                moment,
+                default_days,
             )
-            removed = 0
-            for guild_id, days in custom.items():
-                assert days is not None
-                removed += session.exec(
-                    delete(SavedResultRow).where(
-                        col(SavedResultRow.guild_id) == guild_id,
-                        col(SavedResultRow.saved_utc) < moment - timedelta(days=days),
-                    )
-                ).rowcount
-            default_scope = sa.or_(
-                col(SavedResultRow.guild_id).is_(None),
-                col(SavedResultRow.guild_id).not_in(list(custom)),
-            )
-            removed += session.exec(
-                delete(SavedResultRow).where(
-                    default_scope,
-                    col(SavedResultRow.saved_utc) < moment - timedelta(days=default_days),
-                )
-            ).rowcount
-            return removed
 
         removed = await self.db.write(work)
         if removed:
