@@ -141,12 +141,14 @@ class RestMixin:
                 try:
                     body = json.loads(raw)
                 except ValueError:
-                    return self._respond(
-                        request,
-                        path,
-                        body,
-                        files,
-                        error(400, "400: Bad Request (body is not JSON)", 50109),
+                    return self._after_call(
+                        self._respond(
+                            request,
+                            path,
+                            body,
+                            files,
+                            error(400, "400: Bad Request (body is not JSON)", 50109),
+                        )
                     )
         authorized = request.headers.get("Authorization") == f"Bot {self.token}"
         req = Request(request.method, path, dict(request.query), body, files, authorized)
@@ -154,13 +156,26 @@ class RestMixin:
         if fault is not None and fault.delay:
             await asyncio.sleep(fault.delay)
         if fault is not None and fault.status is not None:
-            return self._respond(request, path, body, files, self._fault_reply(fault), fault.name)
-        try:
-            result = self._route(req)
-        except Reply as reply:
-            unknown = "unknown route" if reply.headers.pop("X-Fake-Unrouted", None) else None
-            return self._respond(request, path, body, files, reply, unknown)
-        return self._respond(request, path, body, files, result)
+            reply = self._fault_reply(fault)
+            return self._after_call(self._respond(request, path, body, files, reply, fault.name))
+        # The handler's effects and the recorded call become visible together (one hold of the
+        # re-entrant lock): a test woken by an answer always finds the callback among the calls.
+        with self._cond:
+            try:
+                result = self._route(req)
+            except Reply as reply:
+                unknown = "unknown route" if reply.headers.pop("X-Fake-Unrouted", None) else None
+                answered = self._respond(request, path, body, files, reply, unknown)
+            else:
+                answered = self._respond(request, path, body, files, result)
+        return self._after_call(answered)
+
+    def _after_call(self, answered: tuple[web.Response, Call]) -> web.Response:
+        """Run the call hooks (outside the lock) for the call ``_respond`` just recorded."""
+        response, call = answered
+        for hook in self.call_hooks:
+            hook(call)
+        return response
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
         with self._cond:
@@ -203,7 +218,7 @@ class RestMixin:
         files: list[dict[str, Any]],
         result: Any,
         fault: str | None = None,
-    ) -> web.Response:
+    ) -> tuple[web.Response, Call]:
         reply = (
             result
             if isinstance(result, Reply)
@@ -233,9 +248,7 @@ class RestMixin:
         with self._cond:
             self.calls.append(call)
             self._cond.notify_all()
-        for hook in self.call_hooks:
-            hook(call)
-        return response
+        return response, call
 
     def _route(self, req: Request) -> Any:
         for method, pattern, handler in self._routes:
