@@ -1,7 +1,7 @@
 """The bare discord.py 2.7.1 bot the benchmark compares T2 with: the least a bot can do.
 
 One slash command (``/ping``) answers privately with a fixed message and a button; tapping the
-button edits that message (its count goes up). Same intents, same ``--sync`` start-up, same
+button edits that message (its count goes up). Same intents, same ``--sync`` (publish and exit) before the start, same
 process model as ``bot.py``, nothing else.
 """
 
@@ -53,8 +53,10 @@ class BareBot(discord.Client):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(Tap)
         self.tree.add_command(ping)
-        if "--sync" in sys.argv:
+        if "--sync" in sys.argv:  # like ``bot.py --sync``: publish the commands and exit
             await self.tree.sync()
+            await self.close()
+            return
         loop = self.loop
         loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(self.close()))
 
