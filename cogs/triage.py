@@ -32,6 +32,7 @@ from t2bot.triage.cards import (
 )
 from t2bot.triage.engine import FlowError, FlowState, Outcome, Result, Step
 from t2bot.triage.ids import BadFlowId, FlowId
+from t2bot.triage.memo import FlowMemo
 from t2discord.client import T2Bot, feature_cog
 from t2discord.command_tree import owner_tap_allowed
 from t2discord.stretch_buttons import routine_button, stretch_button
@@ -112,6 +113,7 @@ def flow_button(
 class Triage(commands.Cog):
     def __init__(self, bot: T2Bot) -> None:
         self.bot = bot
+        self.memo = FlowMemo()  # positions per (path, ticks, action): no replay per tap
 
     @property
     def kb(self) -> Knowledge:
@@ -124,7 +126,7 @@ class Triage(commands.Cog):
     async def backpain(self, interaction: discord.Interaction) -> None:
         kb = self.kb
         number = await self.emergency_number(interaction)
-        position = engine.current(kb, engine.start())
+        position = self.memo.current(kb, engine.start())
         await reply(interaction, **self.render(kb, interaction.user.id, position, number))
 
     async def on_tap(self, interaction: discord.Interaction, fid: FlowId) -> None:
@@ -152,7 +154,7 @@ class Triage(commands.Cog):
             if action.verb is Verb.PAGE:
                 await self.show_page(interaction, kb, fid.member_id, state, action.index or 0)
                 return
-            position = actions.apply(kb, state, action)
+            position = self.memo.apply(kb, state, action)
         except FlowError:
             await refuse(interaction, INVALID)
             return
@@ -208,9 +210,8 @@ class Triage(commands.Cog):
         view = self.outcome_view(kb, member_id, result, page)
         await update(interaction, content=None, embed=embed_from_card(card), view=view)
 
-    @staticmethod
-    def finished_result(kb: Knowledge, state: FlowState) -> Result:
-        outcome = engine.current(kb, state)
+    def finished_result(self, kb: Knowledge, state: FlowState) -> Result:
+        outcome = self.memo.current(kb, state)
         if not isinstance(outcome, Result):
             raise FlowError("only a finished check has a result")
         return outcome
