@@ -125,12 +125,11 @@ class Ask(commands.Cog):
 
     @property
     def index(self) -> AskIndex:
-        """The index of the knowledge in use: built once per knowledge load."""
+        """The index of the knowledge in use: built on the first question after each load."""
         return self.indexes.get(self.kb)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
-        _ = self.index  # build it now, not on the first question
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)

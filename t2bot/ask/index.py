@@ -2,8 +2,10 @@
 (``bm25s``) for a member's words, after coach-editable synonyms (knowledge/synonyms.yaml) and
 typo correction against the index's own words (rapidfuzz).
 
-Built once per knowledge load: ``IndexCache.get`` rebuilds only when the holder's knowledge is
-another object (a reload), never per message.
+Built once per knowledge load, on the first question: ``IndexCache.get`` rebuilds only when the
+holder's knowledge is another object (a reload), never per message. ``bm25s`` (with numpy, about
+13 MiB and 0.1 s to import) is imported then too, so a bot whose members never ask does not
+keep it resident (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import bm25s
 from rapidfuzz import fuzz, process
 
 from t2bot.ask.phrases import PhraseMatcher
@@ -115,6 +116,8 @@ class AskIndex:
             corpus.append(self.tokens(text, correct=False))
         self._doc_words = [set(doc) for doc in corpus]
         self.vocabulary = sorted({token for doc in corpus for token in doc} | self._synonyms.words)
+        import bm25s  # here, not at the top: see the module docstring
+
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self._known = set(self.vocabulary)

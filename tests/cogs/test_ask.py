@@ -185,3 +185,12 @@ async def test_no_words_of_a_question_reach_the_log_even_at_debug(world, caplog)
     await alice.context_menu(channel, ASK_MENU, own)
     assert caplog.records, "logging at DEBUG was captured"
     assert "zebrafinch" not in caplog.text and "numbness between" not in caplog.text
+
+
+async def test_the_index_is_built_on_the_first_question_not_at_start(world) -> None:
+    """Start-up does not build the search index (nor load bm25s and numpy for it)."""
+    _, _, alice, _ = world
+    cog = world.bot.get_cog("Ask")
+    assert cog.indexes._index is None
+    await mention(world, alice, "how do I stretch my hip flexors after a long ride?")
+    assert cog.indexes._index is not None
