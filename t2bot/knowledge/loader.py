@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,56 @@ def _screen(text: str) -> tuple[int | None, str] | None:
         return _screen_events(text, yaml.SafeLoader)  # for PyYAML's wording of the problem
 
 
+#: Files up to this many characters take the fast path (``_compose_screened``); composing one
+#: cannot build many more nodes than the limit allows, however it is written.
+FAST_SCREEN_CHARS = 2 * MAX_YAML_NODES
+#: An ``&`` or ``*`` where YAML could read an anchor or an alias (a safe over-estimate: text
+#: such as "**bold**" also matches, and then the event screen decides).
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?!-])[&*]\S", re.MULTILINE)
+
+
+def _compose_screened(text: str) -> tuple[Any, yaml.Node | None] | None:
+    """The fast path of ``_screen`` for ordinary files: compose the node tree with libyaml at
+    once and check the same limits on the tree (no anchor or alias, at most ``MAX_YAML_NODES``
+    values, ``MAX_YAML_DEPTH`` levels). Returns (loader, tree) when every limit holds, so the
+    tree is parsed once instead of twice; ``None`` whenever anything is off (a possible anchor,
+    broken YAML, too big, too deep, no libyaml), and then ``_screen`` runs as before and words
+    the problem with its line, so every message stays the same."""
+    if (
+        _EVENT_LOADER is yaml.SafeLoader
+        or len(text) > FAST_SCREEN_CHARS
+        or _MAYBE_ANCHOR.search(text)
+    ):
+        return None
+    loader = _FastLoader(text)
+    try:
+        tree = loader.get_single_node()
+    except yaml.YAMLError:
+        loader.dispose()
+        return None
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [] if tree is None else [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:  # the same node twice: an alias
+            loader.dispose()
+            return None
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                loader.dispose()
+                return None
+            if isinstance(node, yaml.MappingNode):
+                stack.extend((part, depth) for pair in node.value for part in pair)
+            else:
+                stack.extend((item, depth) for item in node.value)
+    if len(seen) > MAX_YAML_NODES:
+        loader.dispose()
+        return None
+    return loader, tree
+
+
 def _bracket_depth(text: str) -> int | None:
     """The line where ``[`` and ``{`` (counted anywhere, a safe over-estimate of flow nesting)
     first go more than ``MAX_YAML_DEPTH`` deep, if they do."""
@@ -285,13 +336,15 @@ def _parse_file(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | N
         )
         return None
     try:
-        screened = _screen(text)
-        if screened is not None:
-            problems.append(Problem(name, screened[0], "", screened[1]))
-            return None
-        loader = _FastLoader(text)
+        fast = _compose_screened(text)
+        if fast is None:
+            screened = _screen(text)
+            if screened is not None:
+                problems.append(Problem(name, screened[0], "", screened[1]))
+                return None
+        loader = _FastLoader(text) if fast is None else fast[0]
         try:
-            tree = loader.get_single_node()
+            tree = loader.get_single_node() if fast is None else fast[1]
             document = loader.construct_document(tree) if tree is not None else None
         finally:
             loader.dispose()

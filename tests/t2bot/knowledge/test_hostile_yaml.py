@@ -173,3 +173,28 @@ def test_deep_flow_nesting_without_libyaml_is_refused_quickly(
     assert "anchors (&a) are not allowed" in found[0]
     found = problems_for(folder, "deep.yaml", "tips:\n\t- id: x\n")
     assert "not tabs" in found[0]
+
+
+def test_ordinary_files_are_parsed_once_and_screened_on_their_tree() -> None:
+    """The fast path (one libyaml pass, limits checked on the node tree) takes the real files;
+    anything it cannot vouch for goes to the event screen, which words the problem."""
+    for path in sorted(Path(loader.__file__).resolve().parents[2].glob("knowledge/*.yaml")):
+        assert loader._compose_screened(path.read_text(encoding="utf-8")) is not None, path
+    assert loader._compose_screened(BILLION_LAUGHS) is None
+    assert loader._compose_screened("tips:\n  - x\n  - *t\n") is None
+    assert loader._compose_screened("tips: " + "[" * 41 + "]" * 41 + "\n") is None
+    assert loader._compose_screened("tips: [" + "1," * (MAX_YAML_NODES + 1) + "]\n") is None
+    assert loader._compose_screened("tips: [\n") is None  # broken: the screen words it
+    assert loader._compose_screened("tips: " + "[" * 39 + "]" * 39 + "\n") is not None
+
+
+def test_text_that_only_looks_like_an_anchor_still_loads(tmp_path: Path) -> None:
+    """ "**bold**" sends the file to the event screen, which finds no anchor in it."""
+    text = 'references:\n  bold: {title: "**Bold** & *more*", url: "https://example.org"}\n'
+    path = tmp_path / "bold.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert loader._compose_screened(text) is None
+    problems: list[loader.Problem] = []
+    parsed = loader._parse_file(path, problems)
+    assert not problems and parsed is not None
+    assert parsed[0]["references"]["bold"]["title"] == "**Bold** & *more*"
