@@ -1,8 +1,8 @@
 """The bare discord.py 2.7.1 bot the benchmark compares T2 with: the least a bot can do.
 
 One slash command (``/ping``) answers privately with a fixed message and a button; tapping the
-button edits that message (its count goes up). Same intents, same ``--sync`` (publish and exit) before the start, same
-process model as ``bot.py``, nothing else.
+button edits that message (its count goes up). Same intents, same ``--sync`` (publish the
+commands and exit) before the start, same process model as ``bot.py``, nothing else.
 """
 
 from __future__ import annotations

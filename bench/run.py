@@ -76,9 +76,10 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
 
 
-def proc_hwm_mib(pid: int) -> float:
+def proc_hwm_mib(pid: int, field: str = "VmHWM") -> float:
+    """Peak RSS (``VmHWM``) of the process in MiB, or another memory field (``VmRSS``)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -91,6 +92,8 @@ class Bot:
     process: BotProcess
     ready_s: float = 0.0
     first_ready_s: float = 0.0
+    ready_rss: float = 0.0
+    """RSS at READY (MiB): what the start-up keeps resident, before any member."""
     driver: Driver | None = None
 
     @property
@@ -132,6 +135,7 @@ def start_bot(
     began = time.monotonic()
     process.start(timeout=90)
     bot = Bot(name, member, fake, process, ready_s=time.monotonic() - began, first_ready_s=first)
+    bot.ready_rss = proc_hwm_mib(bot.pid, "VmRSS")
     deadline = time.monotonic() + 30
     while not fake.command_names() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -333,7 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--rounds", type=int, default=3, help="rounds per level (median)")
     parser.add_argument(
-        "--profile", type=Path, help="run T2 under pyinstrument; write its profile here (.txt)"
+        "--profile",
+        type=Path,
+        help="profile T2 into this file: pyinstrument (.txt and .html), cProfile (.prof), "
+        "tracemalloc (.mem)",
     )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.members.split(",") if x.strip()]
@@ -386,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
         extra = {
             "peak RSS MiB": f"bare {rss['bare']:.1f}, T2 {rss['t2']:.1f} "
             f"(+{rss['t2'] - rss['bare']:.1f})",
+            "RSS at READY MiB": f"bare {bare.ready_rss:.1f}, T2 {t2.ready_rss:.1f} "
+            f"(+{t2.ready_rss - bare.ready_rss:.1f})",
             "restart to READY s": f"bare {bare.ready_s:.2f}, T2 {t2.ready_s:.2f} "
             f"(+{t2.ready_s - bare.ready_s:.2f})",
             "first start (empty database) to READY s": f"bare {bare.first_ready_s:.2f}, "
@@ -403,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                         "database": args.database,
                         "rows": rows,
                         "rss": rss,
+                        "ready_rss": {"bare": bare.ready_rss, "t2": t2.ready_rss},
                         "ready": {"bare": bare.ready_s, "t2": t2.ready_s},
                         "first_ready": {"bare": bare.first_ready_s, "t2": t2.first_ready_s},
                         "knowledge_ms": {"first": first, "warm": warm},
