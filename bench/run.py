@@ -114,10 +114,15 @@ def precompile() -> None:
 
 
 def start_bot(
-    name: str, member: Member, workdir: Path, database_url: str | None, profile: Path | None = None
+    name: str,
+    member: Member,
+    workdir: Path,
+    database_url: str | None,
+    profile: Path | None = None,
+    bare_screen: str = "",
 ) -> Bot:
     fake = FakeDiscord(heartbeat_ms=HEARTBEAT_MS).start()
-    env = {"LOG_LEVEL": "WARNING"}
+    env = {"LOG_LEVEL": "WARNING", "BARE_SCREEN": bare_screen}
     if name == "t2" and profile is not None:
         env |= {"DATABASE_URL": database_url or "", "T2_BENCH_PROFILE": str(profile)}
         process = BotProcess(fake, workdir, script=PROFILED_BOT, env=env, name=name)
@@ -342,6 +347,12 @@ def main(argv: list[str] | None = None) -> int:
         help="profile T2 into this file: pyinstrument (.txt and .html), cProfile (.prof), "
         "tracemalloc (.mem)",
     )
+    parser.add_argument(
+        "--bare-screen",
+        choices=("", "t2"),
+        default="",
+        help="t2: the bare bot answers with a T2-sized message (embed, 8 buttons); see bare_bot.py",
+    )
     args = parser.parse_args(argv)
     levels = [int(x) for x in args.members.split(",") if x.strip()]
     if args.quick:
@@ -351,7 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     plans = [random_plan(kb, rng) for _ in range(64)]
     print(f"machine: {machine()}")
     print(
-        f"database: {args.database}; levels: {levels}; taps per /backpain path: "
+        f"database: {args.database}; levels: {levels}; "
+        f"bare screen: {args.bare_screen or 'one line'}"
+        "; taps per /backpain path: "
         f"{min(map(len, plans))}-{max(map(len, plans))}"
     )
     with tempfile.TemporaryDirectory(prefix="t2bench-") as tmp:
@@ -360,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         (work / "t2").mkdir()
         url = database_url(args.database, work / "t2")
         precompile()
-        bare = start_bot("bare", bare_member, work / "bare", None)
+        bare = start_bot("bare", bare_member, work / "bare", None, bare_screen=args.bare_screen)
         profile = args.profile.resolve() if args.profile else None
         t2 = start_bot("t2", t2_member, work / "t2", url, profile)
         bots = [bare, t2]
@@ -410,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
                     {
                         "machine": machine(),
                         "database": args.database,
+                        "bare_screen": args.bare_screen,
                         "rows": rows,
                         "rss": rss,
                         "ready_rss": {"bare": bare.ready_rss, "t2": t2.ready_rss},
