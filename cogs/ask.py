@@ -10,6 +10,7 @@ the text is stored or logged.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -128,6 +129,14 @@ class Ask(commands.Cog):
         """The index of the knowledge in use: built on the first question after each load."""
         return self.indexes.get(self.kb)
 
+    async def ready_index(self) -> AskIndex:
+        """The index, built in a worker thread the first time (bm25s and numpy take ~0.2 s to
+        import and index; the event loop keeps answering taps meanwhile)."""
+        kb = self.kb
+        if not self.indexes.ready(kb):
+            await asyncio.to_thread(self.indexes.get, kb)
+        return self.indexes.get(kb)
+
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
 
@@ -153,7 +162,7 @@ class Ask(commands.Cog):
     async def answer_dm(self, message: discord.Message) -> None:
         if not await self.allowed(message.author.id, message.channel):
             return
-        answer = ask(self.index, message.content)
+        answer = ask(await self.ready_index(), message.content)
         number = self.bot.guild_settings.fallback.emergency_number
         await message.channel.send(**self.private(answer, message.author.id, number))
 
@@ -166,7 +175,7 @@ class Ask(commands.Cog):
             return
         if not await self.allowed(message.author.id, channel, reply_to=message):
             return
-        answer = ask(self.index, message.content)
+        answer = ask(await self.ready_index(), message.content)
         line = public_line(answer, choices.emergency_number)
         view = None
         if answer.kind not in NOT_PERSONAL:
@@ -190,14 +199,14 @@ class Ask(commands.Cog):
         if retry:
             await refuse(interaction, wait_text(retry))
             return
-        answer = ask(self.index, message.content)
+        answer = ask(await self.ready_index(), message.content)
         choices = await self.bot.guild_settings.get(interaction.guild_id, timeout=SETTINGS_WAIT)
         await reply(
             interaction, **self.private(answer, interaction.user.id, choices.emergency_number)
         )
 
     async def open_answer(self, interaction: discord.Interaction, aid: AskId) -> None:
-        index = self.index
+        index = await self.ready_index()
         if aid.version != index.version:
             await refuse(interaction, STALE)
             return

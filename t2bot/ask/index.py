@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
@@ -253,9 +254,18 @@ class IndexCache:
     def __init__(self) -> None:
         self._kb: Knowledge | None = None
         self._index: AskIndex | None = None
+        self._building = threading.Lock()  # two first questions at once build it once
+
+    def ready(self, kb: Knowledge) -> bool:
+        """True when ``get(kb)`` answers at once (the index of this knowledge is built)."""
+        return self._index is not None and self._kb is kb
 
     def get(self, kb: Knowledge) -> AskIndex:
-        if self._index is None or self._kb is not kb:
-            self._index = AskIndex(kb)
-            self._kb = kb
-        return self._index
+        index = self._index
+        if index is not None and self._kb is kb:
+            return index
+        with self._building:
+            if self._index is None or self._kb is not kb:
+                self._index = AskIndex(kb)
+                self._kb = kb
+            return self._index
