@@ -76,11 +76,44 @@ async def test_a_finished_check_is_counted_without_a_member_id(world) -> None:
 
 
 @pytest.mark.skipif(not diagram.dot_available(), reason="Graphviz dot not installed")
-async def test_diagram_attaches_the_png(world, manager) -> None:
+async def test_diagram_attaches_every_a4_page(world, manager) -> None:
     result = await manager.slash(world.channel, "t2admin diagram")
     message = last(result)
-    [file] = message.attachments
-    assert file.filename == "t2-flow.png" and result.ephemeral
+    count = len(diagram.paginate(diagram.flow_graph(world.kb)))
+    assert [f.filename for f in message.attachments] == [
+        f"t2-flow-{n}.png" for n in range(1, count + 1)
+    ]
+    assert result.ephemeral
+    [embed] = message.embeds
+    assert embed.title == "The question flow"
+    assert f"{count} A4 page(s)" in embed.description and "t2-flow.pdf" not in embed.description
+
+
+async def test_diagram_beyond_ten_pages_sends_the_pdf_and_nine_pictures(
+    world, manager, monkeypatch
+) -> None:
+    """Discord takes 10 attachments a message: every page goes in the PDF instead."""
+    monkeypatch.setattr(diagram, "dot_available", lambda: True)
+    monkeypatch.setattr(diagram, "render_pages", lambda graph, fmt: [b"\x89PNG page"] * 12)
+    monkeypatch.setattr(diagram, "render_pdf", lambda graph: b"%PDF-1.5 all pages")
+    result = await manager.slash(world.channel, "t2admin diagram")
+    message = last(result)
+    names = [f.filename for f in message.attachments]
+    assert names == ["t2-flow.pdf"] + [f"t2-flow-{n}.png" for n in range(1, 10)]
+    assert "All 12 pages are in t2-flow.pdf; pages 1-9" in message.embeds[0].description
+
+
+def test_diagram_files_keep_under_discords_25_mib() -> None:
+    from cogs.admin import MAX_BYTES, diagram_files
+
+    page = b"p" * (MAX_BYTES // 3)
+    files, note = diagram_files([page] * 4, b"%PDF small")
+    assert [f.filename for f in files] == ["t2-flow.pdf", "t2-flow-1.png", "t2-flow-2.png"]
+    files, note = diagram_files([page] * 4, b"x" * (MAX_BYTES + 1))
+    assert [f.filename for f in files] == ["t2-flow-1.png", "t2-flow-2.png", "t2-flow-3.png"]
+    assert "bot.py --diagram flow.pdf" in note and "pages 1-3" in note
+    files, note = diagram_files([page] * 3, b"")
+    assert len(files) == 3 and note == ""
 
 
 async def test_diagram_without_dot_sends_mermaid_and_says_why(world, manager, monkeypatch) -> None:
