@@ -3,6 +3,7 @@ where ``dot`` is installed (the missing-``dot`` message is tested everywhere).""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,14 @@ def test_png_pages_are_sharp_on_a4(real_kb: Knowledge) -> None:
         width = int.from_bytes(data[16:20], "big")
         height = int.from_bytes(data[20:24], "big")
         assert max(width, height) >= 1800  # 10.9 in at 200 dpi, less what the page leaves
+
+
+def test_the_documented_diagram_commands_name_formats_it_draws() -> None:
+    root = Path(__file__).resolve().parents[3]
+    texts = [
+        (root / name).read_text(encoding="utf-8") for name in ("README.md", "docs/knowledge.md")
+    ]
+    found = [m for text in texts for m in re.findall(r"--diagram (\S+?)[`\s]", text)]
+    assert {"flow.pdf", "flow.png", "flow.mmd"} <= set(found)
+    for name in found:
+        assert Path(name).suffix.lstrip(".") in diagram.FORMATS, name
