@@ -1,5 +1,6 @@
-"""The question flow as a picture: a graph model built from the knowledge, drawn by Graphviz
-(``.svg``, ``.png``) or written as Mermaid text (``.mmd``, no renderer needed).
+"""The question flow as a picture: a graph model built from the knowledge, drawn by Graphviz as
+printable A4 pages (``.pdf`` with every page, ``.svg``/``.png`` one file a page) or written as
+Mermaid text (``.mmd``, one file, no renderer needed).
 
 ``flow_graph`` walks ``knowledge.nodes`` generically: every screen's ``answers`` (their
 ``next``/``end``), its ``flags`` (each leads to the get-care exit of its ``urgency``) and its
