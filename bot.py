@@ -8,7 +8,7 @@ uv run bot.py --console                the same flows in a terminal, no token ne
 uv run bot.py --check-knowledge        validate knowledge/ and print a summary
 uv run bot.py --backup FILE            copy the SQLite database to FILE (safe while running)
 uv run bot.py --restore FILE           replace the SQLite database with FILE (bot stopped)
-uv run bot.py --diagram flow.svg       draw the question flow (.svg, .png or .mmd)
+uv run bot.py --diagram flow.pdf       draw the question flow as A4 pages (.pdf, .svg, .png, .mmd)
 uv run bot.py --stats [30|90]          anonymous club numbers of the local database
 """
 
@@ -53,7 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--console", action="store_true", help="run the flows in this terminal")
     mode.add_argument("--check-knowledge", action="store_true", help="validate knowledge/ and exit")
-    mode.add_argument("--diagram", type=Path, metavar="FILE", help="draw the flow: .svg .png .mmd")
+    mode.add_argument(
+        "--diagram",
+        type=Path,
+        metavar="FILE",
+        help="draw the flow: .pdf .svg .png (A4 pages), .mmd",
+    )
     mode.add_argument("--stats", type=int, nargs="?", const=30, metavar="DAYS", help="club numbers")
     mode.add_argument("--backup", type=Path, metavar="FILE", help="copy the SQLite database")
     mode.add_argument("--restore", type=Path, metavar="FILE", help="restore a --backup copy")

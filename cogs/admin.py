@@ -240,7 +240,7 @@ class Admin(commands.Cog):
         embed.set_image(url=f"attachment://{STATS_FILE}")
         await reply(interaction, embed=embed, file=discord.File(io.BytesIO(chart), STATS_FILE))
 
-    @t2admin.command(name="diagram", description="The question flow as a picture (PNG)")
+    @t2admin.command(name="diagram", description="The question flow as A4 pages (PNG)")
     async def diagram(self, interaction: discord.Interaction) -> None:
         if not is_manager(interaction):
             await refuse(interaction, ONLY_MANAGERS)
@@ -249,7 +249,8 @@ class Admin(commands.Cog):
         kb = self.bot.knowledge.current
         graph = diagram.flow_graph(kb)
         try:
-            png = await asyncio.to_thread(diagram.render_bytes, graph, "png")
+            pages = await asyncio.to_thread(diagram.render_pages, graph, "png")
+            pdf = b"" if fits_discord(pages) else await asyncio.to_thread(diagram.render_pdf, graph)
         except diagram.DiagramError as exc:
             text = diagram.mermaid(graph).encode()
             await reply(
@@ -258,14 +259,50 @@ class Admin(commands.Cog):
                 file=discord.File(io.BytesIO(text), "t2-flow.mmd"),
             )
             return
-        await reply(
-            interaction,
-            content=(
-                f"The question flow (knowledge version {kb.version}): safety screens on the "
-                "left, red-flag exits coloured by urgency. Sized for A4."
-            ),
-            file=discord.File(io.BytesIO(png), "t2-flow.png"),
+        files, note = diagram_files(pages, pdf)
+        embed = discord.Embed(
+            title="The question flow",
+            colour=COLOUR_INFO,
+            description=(
+                f"Knowledge version {kb.version}: {len(pages)} A4 page(s) to print in order. "
+                "Exits are coloured by urgency (legend on each page); a grey note says on which "
+                f"page the flow goes on. {note}"
+            ).strip(),
         )
+        await reply(interaction, embed=embed, files=files)
+
+
+#: What one Discord message may carry.
+MAX_FILES = 10
+MAX_BYTES = 25 * 1024 * 1024
+
+
+def fits_discord(pages: list[bytes]) -> bool:
+    return len(pages) <= MAX_FILES and sum(map(len, pages)) <= MAX_BYTES
+
+
+def diagram_files(pages: list[bytes], pdf: bytes) -> tuple[list[discord.File], str]:
+    """The page PNGs, or when they do not all fit one message (10 files, 25 MiB): the PDF with
+    every page and as many PNGs as fit beside it. Also a sentence saying which is which."""
+
+    def png(number: int) -> discord.File:
+        return discord.File(io.BytesIO(pages[number - 1]), f"t2-flow-{number}.png")
+
+    if fits_discord(pages):
+        return [png(n) for n in range(1, len(pages) + 1)], ""
+    files, room = [], MAX_BYTES
+    if len(pdf) <= MAX_BYTES:
+        files.append(discord.File(io.BytesIO(pdf), "t2-flow.pdf"))
+        room -= len(pdf)
+        note = f"All {len(pages)} pages are in t2-flow.pdf"
+    else:
+        note = "The pages are too large for Discord: run `uv run bot.py --diagram flow.pdf`"
+    shown = 0
+    while shown < len(pages) and len(files) < MAX_FILES and len(pages[shown]) <= room:
+        room -= len(pages[shown])
+        shown += 1
+        files.append(png(shown))
+    return files, note + (f"; pages 1-{shown} are also attached as pictures." if shown else ".")
 
 
 STATS_FILE = "t2-stats.png"

@@ -114,6 +114,7 @@ class Triage(commands.Cog):
     def __init__(self, bot: T2Bot) -> None:
         self.bot = bot
         self.memo = FlowMemo()  # positions per (path, ticks, action): no replay per tap
+        self.checks = insights.CheckCounter()  # club counters: no member id (t2bot.insights)
 
     @property
     def kb(self) -> Knowledge:
@@ -160,8 +161,11 @@ class Triage(commands.Cog):
             return
         number = await self.emergency_number(interaction)
         await update(interaction, content=None, **self.render(kb, fid.member_id, position, number))
-        if not isinstance(position, Step):  # club counters: no member id (t2bot.insights)
-            await insights.count_check(self.bot.store, interaction.guild_id, position)
+        message_id = interaction.message.id if interaction.message is not None else None
+        restarted = action.verb is Verb.RESTART
+        await self.checks.moved(
+            self.bot.store, interaction.guild_id, message_id, position, restarted=restarted
+        )
 
     async def follow_up(
         self, interaction: discord.Interaction, kb: Knowledge, state: FlowState

@@ -10,13 +10,14 @@ from __future__ import annotations
 import io
 import logging
 import sys
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 from t2bot.knowledge.model import Knowledge
 from t2bot.storage import Store, StoreUnavailable
 from t2bot.storage.records import ClubNumbers
-from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding
+from t2bot.triage.engine import Escalation, Outcome, Result, ShortEnding, Step
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,39 @@ async def count_check(store: Store, guild_id: int | None, outcome: Outcome) -> N
         await store.count_check(guild_id, ending_of(outcome))
     except StoreUnavailable:
         log.info("a finished check was not counted (storage unavailable)")
+
+
+class CheckCounter:
+    """Counts each check once, however often its message reaches an ending: a member who taps
+    Back from a result and answers again, or taps the last answer twice, has run one check.
+    Remembers only the ids of the last ``limit`` check messages, in memory (nothing personal);
+    "Start over" on a message begins a new check there."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self._counted: OrderedDict[int, None] = OrderedDict()
+
+    async def moved(
+        self,
+        store: Store,
+        guild_id: int | None,
+        message_id: int | None,
+        position: Step | Outcome,
+        *,
+        restarted: bool = False,
+    ) -> None:
+        """After every tap on a check message: count the check if it has just ended."""
+        if message_id is not None and restarted:
+            self._counted.pop(message_id, None)
+        if isinstance(position, Step):
+            return
+        if message_id is not None:
+            if message_id in self._counted:
+                return
+            self._counted[message_id] = None
+            while len(self._counted) > self.limit:
+                self._counted.popitem(last=False)  # the oldest check message
+        await count_check(store, guild_id, position)
 
 
 def shown(count: int) -> str:

@@ -3,6 +3,7 @@ where ``dot`` is installed (the missing-``dot`` message is tested everywhere).""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,6 @@ def test_answers_to_the_same_screen_share_one_numbered_arrow(real_kb: Knowledge)
     assert {e.target: e.label for e in ride} == {"aero_ride": "1-3", "road_ride": "4"}
     assert [e.label for e in graph.edges if e.source == "habits"] == [""]  # all answers: no label
     assert graph.safety == ("red_flags",)  # the emergency screen comes first
-    assert graph.columns == ("about_age",)
 
 
 def test_a_new_kind_of_screen_is_drawn_from_its_answers_and_next(mini_kb: Knowledge) -> None:
@@ -121,8 +121,8 @@ def test_missing_dot_gives_a_clear_message(
 
 
 def test_unknown_format_is_refused(tmp_path: Path, mini_kb: Knowledge) -> None:
-    with pytest.raises(DiagramError, match=r"use \.svg, \.png or \.mmd"):
-        diagram.write(mini_kb, tmp_path / "flow.pdf")
+    with pytest.raises(DiagramError, match=r"use \.pdf, \.svg, \.png or \.mmd"):
+        diagram.write(mini_kb, tmp_path / "flow.gif")
 
 
 def test_cli_writes_mermaid(tmp_path: Path) -> None:
@@ -132,31 +132,142 @@ def test_cli_writes_mermaid(tmp_path: Path) -> None:
     assert (tmp_path / "f.mmd").read_text(encoding="utf-8").startswith("flowchart TD")
 
 
+def test_screens_come_in_flow_order(kb: Knowledge) -> None:
+    """Every screen once, each after every screen that leads to it (so pages read in order)."""
+    graph = flow_graph(kb)
+    order = diagram.screens_in_order(graph)
+    assert sorted(order) == sorted(node.id for node in kb.nodes)
+    assert order[0] == kb.start
+    position = {screen: i for i, screen in enumerate(order)}
+    for edge in graph.edges:
+        if edge.source in position and edge.target in position:
+            assert position[edge.source] < position[edge.target], edge
+
+
 @needs_dot
-def test_svg_and_png_are_drawn(tmp_path: Path, real_kb: Knowledge) -> None:
-    diagram.write(real_kb, tmp_path / "flow.svg")
-    svg = (tmp_path / "flow.svg").read_text(encoding="utf-8")
-    assert svg.lstrip().startswith(("<?xml", "<!DOCTYPE", "<svg"))
+def test_svg_and_png_are_one_file_per_page(tmp_path: Path, real_kb: Knowledge) -> None:
+    (tmp_path / "flow-40.svg").write_text("left from a longer flow")
+    (tmp_path / "flow-41.svg").write_text("left from a longer flow")
+    written = diagram.write(real_kb, tmp_path / "flow.svg")
+    count = len(diagram.paginate(flow_graph(real_kb)))
+    assert count > 1
+    assert written == [tmp_path / f"flow-{n}.svg" for n in range(1, count + 1)]
+    svgs = [path.read_text(encoding="utf-8") for path in written]
+    for number, svg in enumerate(svgs, start=1):
+        assert svg.lstrip().startswith(("<?xml", "<!DOCTYPE", "<svg"))
+        assert f"Page {number} of {count}" in svg
     for node in real_kb.nodes:
-        assert node.id in svg
-    assert "#f4a6a6" in svg  # emergency colour
-    diagram.write(real_kb, tmp_path / "flow.png")
-    assert (tmp_path / "flow.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        assert sum(f">{node.id}<" in svg for svg in svgs) >= 1, node.id
+    assert any("#f4a6a6" in svg for svg in svgs)  # emergency colour
+    assert not (tmp_path / "flow.svg").exists()
+    assert (tmp_path / "flow-40.svg").exists()  # not next after the last page: not ours
+    written = diagram.write(real_kb, tmp_path / "flow.png")
+    assert len(written) == count
+    for path in written:
+        assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 @needs_dot
-@pytest.mark.xfail(
-    strict=True,
-    reason="the triage v2 flow draws 11 x 43 in (2.6 pt on A4): needs splitting into pages",
-)
+def test_page_files_left_from_a_longer_flow_are_removed(tmp_path: Path, mini_kb: Knowledge) -> None:
+    count = len(diagram.write(mini_kb, tmp_path / "flow.svg"))
+    for extra in range(count + 1, count + 4):
+        (tmp_path / f"flow-{extra}.svg").write_text("old page")
+    assert len(diagram.write(mini_kb, tmp_path / "flow.svg")) == count
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"flow-{n}.svg" for n in range(1, count + 1)
+    ]
+
+
+@needs_dot
 def test_real_flow_is_readable_on_a4(real_kb: Knowledge) -> None:
-    """Fitted on A4, the boxes' text prints at 5 pt or more (it was 3 pt as one long strip)."""
-    assert diagram.a4_text_points(flow_graph(real_kb)) >= 5.0
+    """Every page's smallest text prints at 8 pt or more on A4; the flow as one drawing
+    (11 x 43 in) printed at about 2 pt, so the same measure fails it."""
+    graph = flow_graph(real_kb)
+    pages = [diagram._pipe(source, "svg") for source in diagram.page_sources(graph)]
+    sizes = [diagram.a4_points(svg) for svg in pages]
+    assert min(sizes) >= diagram.MIN_POINTS, sizes
+    for svg in pages:  # each page is laid out to A4, not left for the printer to shrink
+        width, height = sorted(diagram.svg_size(svg))
+        assert width <= diagram.A4_PRINTABLE[0] + 0.01 and height <= diagram.A4_PRINTABLE[1] + 0.01
+    everything = diagram.Page(1, tuple(diagram.screens_in_order(graph)))
+    one_page = diagram.page_source(graph, everything, dict.fromkeys(graph.boxes, 1), 1)
+    assert diagram.a4_points(diagram._pipe(one_page, "svg")) < diagram.MIN_POINTS
 
 
 @needs_dot
-def test_png_fills_an_a4_page_at_200_dpi(real_kb: Knowledge) -> None:
-    data = diagram.render_bytes(flow_graph(real_kb), "png")
-    width = int.from_bytes(data[16:20], "big")
-    height = int.from_bytes(data[20:24], "big")
-    assert max(width, height) >= 2000  # 11.2 in at 200 dpi: sharp when printed
+def test_an_arrow_to_another_page_says_where_it_continues(real_kb: Knowledge) -> None:
+    graph = flow_graph(real_kb)
+    pages = diagram.paginate(graph)
+    page_of = {screen: page.number for page in pages for screen in page.screens}
+    sources = diagram.page_sources(graph)
+    crossing = [
+        e for e in graph.edges if e.target in page_of and page_of[e.source] != page_of[e.target]
+    ]
+    assert crossing  # the real flow needs several pages
+    for edge in crossing:
+        leaving = sources[page_of[edge.source] - 1]
+        assert f'"continues on page {page_of[edge.target]}:\n{edge.target}"' in leaving
+        assert f"{edge.source} -> __to__{edge.target}" in leaving
+        arriving = sources[page_of[edge.target] - 1]
+        assert f"__from__{edge.target} -> {edge.target}" in arriving
+        assert f"page {page_of[edge.source]}" in arriving.split(f"__from__{edge.target} [label=")[1]
+    for number, source in enumerate(sources, start=1):  # and never to itself
+        assert f"continues on page {number}:" not in source
+        for fill in diagram.URGENCY_FILL.values():  # the legend is on every page
+            assert f'<TD BGCOLOR="{fill}" COLOR=' in source
+
+
+@needs_dot
+def test_pdf_has_every_page_on_a4(tmp_path: Path, real_kb: Knowledge) -> None:
+    from pypdf import PdfReader
+
+    assert diagram.write(real_kb, tmp_path / "flow.pdf") == [tmp_path / "flow.pdf"]
+    reader = PdfReader(tmp_path / "flow.pdf")
+    assert len(reader.pages) == len(diagram.paginate(flow_graph(real_kb)))
+    for page in reader.pages:
+        size = sorted((float(page.mediabox.width), float(page.mediabox.height)))
+        assert size == pytest.approx([8.27 * 72, 11.69 * 72], abs=1)
+    assert "Page 1 of" in reader.pages[0].extract_text()
+
+
+def test_cli_without_dot_says_how_to_install_it_for_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(diagram.shutil, "which", lambda name: None)
+    assert diagram.main(MINI_KNOWLEDGE, tmp_path / "flow.pdf") == 1
+    assert "apt-get install graphviz" in capsys.readouterr().err
+
+
+@needs_dot
+def test_a_new_kind_of_screen_is_paged_too(mini_kb: Knowledge) -> None:
+    """A question-like kind (a multi-select ``checklist``, say) pages like any screen."""
+    first = mini_kb.node(mini_kb.start)
+    ticks = Node.model_construct(
+        id="tick_list", kind="checklist", text="Tick what applies.", sources=["thread#1"],
+        answers=[first.answers[0]] if first.answers else [], flags=[], next=first.id,
+    )  # fmt: skip
+    kb = mini_kb.model_copy(update={"nodes": [ticks, *mini_kb.nodes], "start": "tick_list"})
+    graph = flow_graph(kb)
+    pages = diagram.paginate(graph)
+    assert pages[0].screens[0] == "tick_list"
+    assert sum(len(page.screens) for page in pages) == len(kb.nodes)
+    assert "(checklist)" in diagram.page_sources(graph)[0]
+
+
+@needs_dot
+def test_png_pages_are_sharp_on_a4(real_kb: Knowledge) -> None:
+    for data in diagram.render_pages(flow_graph(real_kb), "png"):
+        width = int.from_bytes(data[16:20], "big")
+        height = int.from_bytes(data[20:24], "big")
+        assert max(width, height) >= 1800  # 10.9 in at 200 dpi, less what the page leaves
+
+
+def test_the_documented_diagram_commands_name_formats_it_draws() -> None:
+    root = Path(__file__).resolve().parents[3]
+    texts = [
+        (root / name).read_text(encoding="utf-8") for name in ("README.md", "docs/knowledge.md")
+    ]
+    found = [m for text in texts for m in re.findall(r"--diagram (\S+?)[`\s]", text)]
+    assert {"flow.pdf", "flow.png", "flow.mmd"} <= set(found)
+    for name in found:
+        assert Path(name).suffix.lstrip(".") in diagram.FORMATS, name
