@@ -35,7 +35,9 @@ def at_habits(kb: Knowledge) -> Step:
 
 def test_width_grows_with_the_options() -> None:
     assert [checklist_width(n) for n in (1, 5, 6, 10, 11, 15, 20, 25)] == [1, 1, 2, 2, 3, 3, 4, 5]
-    assert encode_picks(6, [0, 2]) == "05" and int(encode_picks(25, list(range(25))), 36) == 2**25 - 1
+    assert (
+        encode_picks(6, [0, 2]) == "05" and int(encode_picks(25, list(range(25))), 36) == 2**25 - 1
+    )
 
 
 def test_the_checklist_is_one_screen_and_one_tap(checklist_kb: Knowledge) -> None:

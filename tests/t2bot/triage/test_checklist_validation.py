@@ -10,7 +10,9 @@ import pytest
 from t2bot.knowledge import KnowledgeError, load_knowledge
 from tests.conftest import CHECKLIST_KNOWLEDGE
 
-OPTION = "      - {label: Long rides in aero, weights: {not_aero_adapted: 2}, why: long rides in aero}"
+OPTION = (
+    "      - {label: Long rides in aero, weights: {not_aero_adapted: 2}, why: long rides in aero}"
+)
 NODE_NEXT = "    next: shoes\n    answers:\n      - {label: Long rides"
 
 CASES = {
