@@ -209,3 +209,52 @@ def test_the_version_changes_with_what_a_pick_means(checklist_kb: Knowledge, tmp
         .replace("description: More than 800 km on them", "description: Over 800 km")
     )
     assert load_knowledge(folder).version == checklist_kb.version
+
+
+def _every_path(kb: Knowledge) -> list[tuple[str, object]]:
+    """Every path through the fixture flow by brute force (red-flag screens passed with none;
+    every combination on a checklist), with its outcome."""
+    found: list[tuple[str, object]] = []
+    stack = [FlowState()]
+    while stack:
+        state = stack.pop()
+        position = engine.current(kb, state)
+        if not isinstance(position, Step):
+            found.append((state.path, position))
+            continue
+        node = position.node
+        if node.kind == "red_flags":
+            stack.append(FlowState(state.path + "0"))
+        elif node.kind == "checklist":
+            for mask in range(1, 2 ** len(node.answers)):
+                picked = [i for i in range(len(node.answers)) if mask >> i & 1]
+                try:
+                    after = engine.check(kb, state, picked)
+                except FlowError:
+                    continue
+                if isinstance(after, Step):
+                    stack.append(after.state)
+                else:
+                    found.append((state.path + encode_picks(len(node.answers), picked), after))
+        else:
+            stack += [FlowState(state.path + str(i)) for i in range(len(node.answers))]
+    return found
+
+
+def test_the_all_paths_walk_merges_checklist_combinations_exactly(
+    checklist_kb: Knowledge,
+) -> None:
+    from t2bot.knowledge.validate import count_paths
+    from tests.t2bot.triage.flow_walk import all_ways
+
+    every = _every_path(checklist_kb)
+    ways = all_ways(checklist_kb)
+    assert sum(way.paths for way in ways) == len(every) == count_paths(checklist_kb)
+
+    def strip(outcome: object) -> str:
+        """An outcome without the representative path a result carries."""
+        return re.sub(r"path='[0-9a-z]*', ", "", repr(outcome))
+
+    # Every outcome a member can reach is among the walk's ways, and nothing else is.
+    assert {strip(way.outcome) for way in ways} == {strip(o) for _p, o in every}
+    assert max(way.longest for way in ways) == 6  # 6 screens: the checklist is one tap
