@@ -176,6 +176,10 @@ class Flag(Strict):
     unless: list[Id] = Field(default_factory=list)
     """``soon`` signs only: facts that waive this sign (e.g. ``assessed``: a clinician already
     checked this pain and it is unchanged); the member then gets self-care and when to go back."""
+    within: Id | None = None
+    """Emergency signs only: an earlier emergency sign whose text already includes this one
+    (the first screen's combined pregnancy line holds each maternity sign). Only the tap table
+    uses it: a member with this sign can already tap the earlier one."""
 
 
 class Fact(Strict):

@@ -132,6 +132,10 @@ def fewest_taps_to_signs(kb: Knowledge) -> dict[str, int]:
             if nxt and nxt not in depth:
                 depth[nxt] = here + 1
                 queue.append(nxt)
+    for sign, taps in list(best.items()):  # a sign held by an earlier one ('within')
+        outer = kb.sign(sign).within
+        if outer is not None and outer in best:
+            best[sign] = min(taps, best[outer])
     return best
 
 

@@ -383,6 +383,9 @@ def _unknown_fact(fact: str) -> str:
 def _context_keys(kb: Knowledge, fact_ids: set[str]) -> Iterator[Problem]:
     """Facts used by signs, notes, contributors, tips and stretches exist; signs are used."""
     reported = {a.sign for node in kb.nodes for a in node.answers if a.sign}
+    emergency_signs = {
+        flag.id: flag for _p, flag, _w in _all_signs(kb) if flag.urgency is Urgency.emergency
+    }
     for place, flag, _where in _all_signs(kb):
         for f_index, fact in enumerate(flag.unless):
             if fact not in fact_ids:
@@ -391,6 +394,16 @@ def _context_keys(kb: Knowledge, fact_ids: set[str]) -> Iterator[Problem]:
             yield (*place, "unless"), "only see-soon signs can be waived ('unless')"
         if flag.alone and flag.urgency is not Urgency.soon:
             yield (*place, "alone"), "'alone' is only for see-soon signs"
+        if flag.within is not None:
+            outer = emergency_signs.get(flag.within)
+            if flag.urgency is not Urgency.emergency:
+                yield (*place, "within"), "'within' is only for emergency signs"
+            elif outer is None or flag.within == flag.id:
+                yield (
+                    (*place, "within"),
+                    f"'{flag.within}' is not another emergency sign"
+                    f"{did_you_mean(flag.within, emergency_signs)}",
+                )
     for s_index, flag in enumerate(kb.signs):
         if flag.id not in reported:
             yield ("signs", s_index), "no answer reports this sign (add 'sign:' to an answer)"

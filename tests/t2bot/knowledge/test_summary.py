@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from pathlib import Path
 
+from t2bot.knowledge import load_knowledge
 from t2bot.knowledge.model import Knowledge, Urgency
 from t2bot.knowledge.summary import (
     checklist_classes,
@@ -112,3 +115,25 @@ def test_the_table_states_both_targets_and_names_late_signs(
     fixture = summarize(checklist_kb)
     assert "questions:        4 (1 tick-all-that-fit)" in fixture
     assert "(met); each emergency sign in <= 2 taps (met)" in fixture
+
+
+def test_a_sign_within_an_earlier_one_counts_as_reached_there(
+    real_kb: Knowledge, tmp_path: Path
+) -> None:
+    """The maternity signs are re-asked on their own screen after "about you" (3 taps), but each
+    is part of the first screen's combined pregnancy line, so a member who has one can tap it
+    at once; without ``within`` the tap table would count 3."""
+    fewest = fewest_taps_to_signs(real_kb)
+    held = [s for s in real_kb.all_signs() if s.within is not None]
+    assert {s.id for s in held} >= {"preg_bleeding", "preg_movements", "pp_clot"}
+    assert all(real_kb.sign(s.within).urgency is Urgency.emergency for s in held)  # type: ignore[arg-type]
+    assert fewest["maternity_now"] == 1
+    assert all(fewest[s.id] == 1 for s in held)
+    folder = tmp_path / "knowledge"
+    shutil.copytree(Path(__file__).resolve().parents[3] / "knowledge", folder)
+    flow = folder / "flow.yaml"
+    flow.write_text(
+        flow.read_text(encoding="utf-8").replace("        within: maternity_now\n", ""),
+        encoding="utf-8",
+    )
+    assert fewest_taps_to_signs(load_knowledge(folder))["preg_bleeding"] == 3
