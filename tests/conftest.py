@@ -16,6 +16,16 @@ STRETCH_KNOWLEDGE = Path(__file__).resolve().parent / "fixtures" / "stretch_know
 CHECKLIST_KNOWLEDGE = Path(__file__).resolve().parent / "t2bot/triage/fixtures/checklist_knowledge"
 
 
+def _first_none(folder: Path) -> str:
+    """The terminal number of "None of these" on the real flow's first screen (one after its
+    signs), so scripted checks keep working when a coach adds a sign there."""
+    kb = load_knowledge(folder)
+    return str(len(kb.node(kb.start).flags) + 1)
+
+
+FIRST_NONE = _first_none(REAL_KNOWLEDGE)
+
+
 @pytest.fixture(scope="session")
 def real_kb() -> Knowledge:
     return load_knowledge(REAL_KNOWLEDGE)

@@ -16,13 +16,13 @@ from t2bot.render.text import render, safe, wrap_output
 from t2bot.triage import engine
 from t2bot.triage.cards import PAGES, outcome_card, page_label, step_card
 from t2bot.triage.engine import Escalation, ShortEnding, Step
-from tests.conftest import ROOT
+from tests.conftest import FIRST_NONE, ROOT
 from tests.t2bot.triage.flow_walk import all_paths
 
 #: The thread poster's check by number: four safety screens passed, then the answers.
 #: A rider of the thread through the whole check to a result (as in tests/test_cli.py).
 POSTER = [
-    *("11", "1", "1", "1", "1", "1", "6", "8", "1"),
+    *(FIRST_NONE, "1", "1", "1", "1", "1", "6", "8", "1"),
     *("1", "1", "1", "2", "1", "1", "1", "3", "5"),
 ]
 
