@@ -335,8 +335,8 @@ def test_result_without_an_advice_question_on_the_way(real_folder: Path) -> None
     edit(
         real_folder,
         "flow.yaml",
-        "    kind: question\n    advice: true\n    text: >-\n      Which sessions",
-        "    kind: question\n    text: >-\n      Which sessions",
+        "    kind: question\n    advice: true\n    text: >-\n      Does the pain come on",
+        "    kind: question\n    text: >-\n      Does the pain come on",
     )
     found = problems(real_folder)
     assert any("without an 'advice: true' question" in p for p in found), found

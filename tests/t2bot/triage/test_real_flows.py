@@ -30,9 +30,10 @@ SAFE = [
 ]
 #: Taps to a result on the longest path (aero, with the leg test, a fall follow-up and "already
 #: checked"); the distribution is printed by ``bot.py --check-knowledge``.
-MAX_TAPS = 22
+MAX_TAPS = 26
 OP = [
     *SAFE,
+    "In training",
     "On the run after a ride",
     "Aero, but I rarely train aero",
     "Longest ever in aero",
@@ -41,10 +42,12 @@ OP = [
     "Bricks often · shoes fine",
     "Stretching less than before",
     "Didn't try, or not sure",
+    "Didn't try, or not sure",
     "None of these",
 ]
 AGGRESSIVE = [
     *SAFE,
+    "In training",
     "On the run after a ride",
     "Aero, I train aero a lot",
     "About my usual or less",
@@ -53,14 +56,17 @@ AGGRESSIVE = [
     "Bricks often · shoes fine",
     "Keeping up both as usual",
     "Didn't try, or not sure",
+    "Didn't try, or not sure",
     "None of these",
 ]
 LOAD_JUMP = [
     *SAFE,
+    "In training",
     "On runs alone",
     "Much longer than ever",
     "Fairly new, broken in",
     "Keeping up both as usual",
+    "Didn't try, or not sure",
     "Didn't try, or not sure",
     "Weekly training jumped",
 ]
@@ -318,10 +324,12 @@ def test_stable_long_standing_patterns_stay_routine(real_kb) -> None:
 def test_already_checked_and_unchanged_gives_self_care_with_when_to_go_back(real_kb) -> None:
     before = [*SAFE[:9], "Over 6 weeks, not clearly better"]
     tail = [
+        "In training",
         "On runs alone",
         "A usual run",
         "Fairly new, broken in",
         "Keeping up both as usual",
+        "Didn't try, or not sure",
         "Didn't try, or not sure",
         "None of these",
     ]
