@@ -23,8 +23,10 @@ from t2bot.triage.actions import Action, Verb
 from t2bot.triage.cards import (
     PAGES,
     answer_label,
+    checklist_placeholder,
     flag_label,
     go_label,
+    option_label,
     outcome_card,
     page_card,
     page_label,
@@ -95,6 +97,75 @@ class FlowButton(
         await run_safely(interaction, lambda i: cog.on_tap(i, fid), "flow")
 
 
+class FlowSelect(
+    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=FlowId.SELECT_TEMPLATE
+):
+    """The select menu of a checklist screen: every option that fits, in one interaction. The
+    id carries the state (as a button's does); the picks arrive as the menu's values (option
+    indices), checked by the engine like any tap."""
+
+    def __init__(self, select: discord.ui.Select[discord.ui.View], fid: FlowId | None) -> None:
+        super().__init__(select)
+        self.fid = fid
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction,
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+    ) -> FlowSelect:
+        try:
+            fid: FlowId | None = FlowId.from_match(match)
+        except BadFlowId:
+            fid = None
+        return cls(discord.ui.Select(custom_id=match.group(0)), fid)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        owner = None if self.fid is None else self.fid.member_id
+        return await owner_tap_allowed(interaction, owner, NOT_YOURS)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        fid = self.fid
+        cog = feature_cog(interaction, Triage)
+        picked = picked_options(self.item.values)
+        if fid is None or picked is None:
+            await refuse(interaction, INVALID)
+            return
+        if cog is None:
+            await refuse(interaction, "The back check is not available right now.")
+            return
+        await run_safely(interaction, lambda i: cog.on_tap(i, fid, picked), "flow")
+
+
+def picked_options(values: list[str]) -> tuple[int, ...] | None:
+    """The option indices a menu sent; ``None`` for values this bot never offers (the engine
+    checks the combination against the screen)."""
+    if not values or len(values) > 25 or not all(v.isascii() and v.isdigit() for v in values):
+        return None
+    if any(len(v) > 2 for v in values):
+        return None
+    return tuple(int(v) for v in values)
+
+
+def flow_select(fid: FlowId, step: Step) -> FlowSelect:
+    node = step.node
+    select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
+        custom_id=fid.encode(),
+        placeholder=checklist_placeholder(node),
+        min_values=1,
+        max_values=len(node.answers),
+        options=[
+            discord.SelectOption(
+                label=option_label(answer), value=str(i), description=answer.description
+            )
+            for i, answer in enumerate(node.answers)
+        ],
+        row=0,
+    )
+    return FlowSelect(select, fid)
+
+
 def flow_button(
     fid: FlowId,
     label: str,
@@ -127,7 +198,9 @@ class Triage(commands.Cog):
         position = engine.current(kb, engine.start())
         await reply(interaction, **self.render(kb, interaction.user.id, position, number))
 
-    async def on_tap(self, interaction: discord.Interaction, fid: FlowId) -> None:
+    async def on_tap(
+        self, interaction: discord.Interaction, fid: FlowId, picked: tuple[int, ...] = ()
+    ) -> None:
         kb = self.kb
         if fid.version != kb.version:
             restart = FlowId.of(kb.version, fid.member_id, "", 0, actions.RESTART)
@@ -136,6 +209,8 @@ class Triage(commands.Cog):
             await update(interaction, content=STALE, embed=None, view=view)
             return
         action = fid.move
+        if action.verb is Verb.CHECK:
+            action = actions.check(picked)
         if action.verb is Verb.CANCEL:
             await update(
                 interaction, content="Cancelled. Nothing was stored.", embed=None, view=None
@@ -272,7 +347,9 @@ class Triage(commands.Cog):
 
         view = discord.ui.View(timeout=None)
         node = step.node
-        if node.kind == "question":
+        if node.kind == "checklist":
+            view.add_item(flow_select(fid(actions.check(())), step))
+        elif node.kind == "question":
             one_per_row = len(node.answers) <= 4
             for i, answer in enumerate(node.answers):
                 view.add_item(
@@ -355,5 +432,5 @@ class Triage(commands.Cog):
 
 
 async def setup(bot: T2Bot) -> None:
-    bot.add_dynamic_items(FlowButton)
+    bot.add_dynamic_items(FlowButton, FlowSelect)
     await bot.add_cog(Triage(bot))

@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL_KNOWLEDGE = ROOT / "knowledge"
 MINI_KNOWLEDGE = Path(__file__).resolve().parent / "fixtures" / "mini_knowledge"
 STRETCH_KNOWLEDGE = Path(__file__).resolve().parent / "fixtures" / "stretch_knowledge"
+#: The mini flow with a checklist screen (tick all that fit, in one select menu).
+CHECKLIST_KNOWLEDGE = Path(__file__).resolve().parent / "t2bot/triage/fixtures/checklist_knowledge"
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +24,11 @@ def real_kb() -> Knowledge:
 @pytest.fixture(scope="session")
 def mini_kb() -> Knowledge:
     return load_knowledge(MINI_KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def checklist_kb() -> Knowledge:
+    return load_knowledge(CHECKLIST_KNOWLEDGE)
 
 
 @pytest.fixture(scope="session")

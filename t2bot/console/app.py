@@ -125,6 +125,8 @@ def triage(
             return True
         try:
             position = _apply(kb, position, choice)
+        except engine.FlowError:  # a checklist combination it does not allow
+            write("That option goes alone: type just its number, or the others without it.")
         except ValueError:
             write("Please type one of the numbers shown, or " + NAV_HELP + ".")
     if not isinstance(position, Result):
@@ -181,6 +183,8 @@ def _action(step: Step, choice: str) -> Action:
         return actions.BACK
     if choice == "r":
         return actions.RESTART
+    if step.node.kind == "checklist":
+        return actions.check(checklist_numbers(choice, len(step.node.answers)))
     number = int(choice)  # ValueError for anything else
     if step.node.kind == "question":
         if not 1 <= number <= len(step.node.answers):
@@ -193,9 +197,21 @@ def _action(step: Step, choice: str) -> Action:
     return actions.flag(number - 1)
 
 
+def checklist_numbers(choice: str, options: int) -> list[int]:
+    """``"1 3"`` (or ``"1,3"``) -> option indices ``[0, 2]``; ``ValueError`` for anything else
+    (the engine then checks the combination: "None of these" alone)."""
+    words = choice.replace(",", " ").split()
+    numbers = [int(word) for word in words]  # ValueError for anything but numbers
+    if not numbers or any(not 1 <= n <= options for n in numbers):
+        raise ValueError(choice)
+    return sorted({n - 1 for n in numbers})
+
+
 def _choices(step: Step) -> str:
     node = step.node
-    if node.kind == "question":
+    if node.kind == "checklist":
+        lines = ["  Type the numbers of every one that fits, e.g. 1 3"]
+    elif node.kind == "question":
         lines = [f"  {i}. {answer.label}" for i, answer in enumerate(node.answers, start=1)]
     else:
         lines = ["  Type a sign's number to tick or untick it; urgent signs answer at once."]

@@ -445,10 +445,12 @@ def flow_version(knowledge: Knowledge) -> str:
                 n.next,
                 [
                     [a.next, a.end, sorted(a.weights.items()), a.why, a.sign, sorted(a.sets)]
+                    + ([a.exclusive] if n.kind == "checklist" else [])
                     for a in n.answers
                 ],
                 [[f.id, f.urgency.value, sorted(f.unless), f.alone] for f in n.flags],
                 n.advice,
+                *([n.end] if n.kind == "checklist" else []),
             ]
             for n in knowledge.nodes
         ],

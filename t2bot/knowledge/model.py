@@ -19,6 +19,9 @@ THREAD_SOURCE = re.compile(r"^thread#(\d+)$")
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 ButtonLabel = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
+#: A select-menu option's label or description (Discord allows 100); answer buttons allow 80
+#: (checked where the button is rendered, ``t2bot.knowledge.rendered``).
+OptionText = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
 
 
 class Strict(BaseModel):
@@ -132,9 +135,15 @@ class Meta(Strict):
 
 
 class Answer(Strict):
-    label: ButtonLabel
+    label: OptionText
+    """Button text (question: at most 80 characters) or menu option (checklist: at most 100)."""
+    description: OptionText | None = None
+    """Checklist options only: a grey line under the option in the menu."""
+    exclusive: bool = False
+    """Checklist options only: this option is picked alone ("None of these", "Not sure")."""
     next: Id | None = None
-    """Node to go to. Exactly one of ``next`` and ``end`` is set."""
+    """Node to go to. Exactly one of ``next`` and ``end`` is set (checklist options have
+    neither: the node's ``next`` or ``end`` applies to every combination)."""
     end: Id | None = None
     """``result`` for the ranked answer, or the id of an entry under ``endings``."""
     weights: dict[Id, int] = Field(default_factory=dict)
@@ -190,22 +199,31 @@ class Note(Strict):
 
 class Node(Strict):
     id: Id
-    kind: Literal["question", "red_flags"]
+    kind: Literal["question", "red_flags", "checklist"]
     text: Text
     help: Text | None = None
     sources: list[str] = Field(min_length=1)
     answers: list[Answer] = Field(default_factory=list)
-    """For ``question`` nodes: the choices, one button each."""
+    """For ``question`` nodes: the choices, one button each. For ``checklist`` nodes: the
+    options of one select menu; the member picks every one that fits, in one tap."""
     flags: list[Flag] = Field(default_factory=list)
     """For ``red_flags`` nodes: the warning signs, one toggle button each."""
     none_label: ButtonLabel = "None of these"
     next: Id | None = None
-    """For ``red_flags`` nodes: where to go when none is ticked."""
+    """For ``red_flags`` nodes: where to go when none is ticked. For ``checklist`` nodes:
+    where every combination of options goes (unless one reports an emergency sign)."""
+    end: Id | None = None
+    """For ``checklist`` nodes instead of ``next``: ``result`` or an ending id."""
+    placeholder: (
+        Annotated[str, StringConstraints(min_length=1, max_length=150, strip_whitespace=True)]
+        | None
+    ) = None
+    """For ``checklist`` nodes: the words in the closed menu (default "Tick all that fit")."""
     escalate_together: int | None = Field(default=None, ge=2)
     """For ``red_flags`` nodes: this many ``soon`` signs ticked together mean ``same_day``."""
     advice: bool = False
-    """For ``question`` nodes: questions about causes start here. Signs collected from answers
-    end the check before this screen is shown."""
+    """For ``question`` and ``checklist`` nodes: questions about causes start here. Signs
+    collected from answers end the check before this screen is shown."""
 
 
 class Ending(Strict):

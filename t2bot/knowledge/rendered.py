@@ -40,8 +40,10 @@ from t2bot.triage.cards import (
     PAGES,
     Card,
     answer_label,
+    checklist_placeholder,
     flag_label,
     go_label,
+    option_label,
     outcome_card,
     page_card,
     reminder_for,
@@ -100,11 +102,30 @@ def _flow_buttons(kb: Knowledge) -> Iterator[Problem]:
     for n_index, node in enumerate(kb.nodes):
         here = ("nodes", n_index)
         for a_index, answer in enumerate(node.answers):
+            if node.kind == "checklist":
+                yield from _too_long(
+                    (*here, "answers", a_index, "label"),
+                    "the menu option",
+                    option_label(answer),
+                    SELECT_LABEL,
+                )
+                if answer.description:
+                    yield from _too_long(
+                        (*here, "answers", a_index, "description"),
+                        "the menu option's description",
+                        answer.description,
+                        SELECT_LABEL,
+                    )
+                continue
             yield from _too_long(
                 (*here, "answers", a_index, "label"),
                 "the answer button",
                 answer_label(answer),
                 BUTTON_LABEL,
+            )
+        if node.kind == "checklist":
+            yield from _too_long(
+                (*here, "placeholder"), "the menu's placeholder", checklist_placeholder(node), 150
             )
         for f_index, flag in enumerate(node.flags):
             longest = max((flag_label(f_index, flag, ticked) for ticked in (False, True)), key=len)
@@ -127,15 +148,26 @@ def _paths(kb: Knowledge) -> dict[str, str]:
     queue = deque([kb.start])
     while queue:
         node = kb.node(queue.popleft())
-        if node.kind == "red_flags":
-            targets = [(0, node.next)]
-        else:
-            targets = [(i, answer.next) for i, answer in enumerate(node.answers)]
-        for index, nxt in targets:
+        for digits, nxt in screen_targets(kb, node):
             if nxt and nxt not in paths:
-                paths[nxt] = paths[node.id] + path_digit(index)
+                paths[nxt] = paths[node.id] + digits
                 queue.append(nxt)
     return paths
+
+
+def screen_targets(kb: Knowledge, node: Node) -> list[tuple[str, str | None]]:
+    """(path digits, next node) for each way on from ``node``: every answer of a question,
+    "none" on a red-flag screen, and for a checklist its first option that reports no
+    emergency sign (every combination goes to the same ``next``)."""
+    if node.kind == "red_flags":
+        return [(path_digit(0), node.next)]
+    if node.kind == "checklist":
+        for i, answer in enumerate(node.answers):
+            sign = kb.sign(answer.sign) if answer.sign else None
+            if sign is None or sign.urgency is not Urgency.emergency:
+                return [(engine.encode_picks(len(node.answers), [i]), node.next)]
+        return []
+    return [(path_digit(i), answer.next) for i, answer in enumerate(node.answers)]
 
 
 def _flow_cards(kb: Knowledge) -> Iterator[Problem]:

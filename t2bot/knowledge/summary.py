@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import cache
 
-from t2bot.knowledge.model import Flag, Knowledge, Urgency
+from t2bot.knowledge.model import Flag, Knowledge, Node, Urgency
 from t2bot.knowledge.validate import count_paths
 
 #: Outcome kinds in the tap table: the urgencies, then the ranked result and short endings.
@@ -15,10 +15,12 @@ KINDS = ("emergency", "same_day", "soon", "result", "ending")
 def tap_distribution(kb: Knowledge) -> dict[str, Counter[int]]:
     """For every way through the flow, how many taps it takes to an answer, by answer kind.
 
-    A way is one answer per question, "None of these" or one sign (emergency: one tap; other
-    signs: tick and Continue) on each safety screen. Signs reported by answers end the check
-    before the first ``advice`` question, as in the engine. Walks are memoized by screen and the
-    signs and facts collected so far, so every path is counted without listing them."""
+    A way is one answer per question, one combination of options per checklist (one tap: the
+    select menu), "None of these" or one sign (emergency: one tap; other signs: tick and
+    Continue) on each safety screen. Signs reported by answers end the check before the first
+    ``advice`` question, as in the engine. Walks are memoized by screen and the signs and facts
+    collected so far, and a checklist's combinations by what they add (``checklist_classes``),
+    so every path is counted without listing them."""
 
     def escalation(signs: frozenset[str], facts: frozenset[str]) -> str | None:
         pending = [kb.sign(s) for s in signs if not set(kb.sign(s).unless) & facts]
@@ -33,23 +35,36 @@ def tap_distribution(kb: Knowledge) -> dict[str, Counter[int]]:
         node = kb.node(node_id)
         found: Counter[tuple[str, int]] = Counter()
 
-        def add(sub: Counter[tuple[str, int]], taps: int) -> None:
-            for (kind, n), count in sub.items():
-                found[(kind, n + taps)] += count
-
-        def enter(target: str, signs: frozenset[str], facts: frozenset[str], taps: int) -> None:
+        def leave(
+            target: str | None,
+            end: str | None,
+            signs: frozenset[str],
+            facts: frozenset[str],
+            ways: int = 1,
+        ) -> None:
+            """One tap on to ``target`` (or to ``end``), ``ways`` times over."""
             kind = escalation(signs, facts)
-            if kb.node(target).advice and kind:
-                found[(kind, taps)] += 1
-            else:
-                add(walk(target, signs, facts), taps)
+            if target is not None and not (kb.node(target).advice and kind):
+                for (sub_kind, n), count in walk(target, signs, facts).items():
+                    found[(sub_kind, n + 1)] += count * ways
+                return
+            if kind is None:
+                kind = "result" if end == "result" else _ending_kind(kb, end)
+            found[(kind, 1)] += ways
 
         if node.kind == "red_flags":
             for flag in node.flags:
                 taps = 1 if flag.urgency is Urgency.emergency else 2
                 found[(_worst(flag, signs, kb), taps)] += 1
             if node.next:
-                enter(node.next, signs, facts, 1)
+                leave(node.next, None, signs, facts)
+            return found
+        if node.kind == "checklist":
+            for (added, new_facts, emergency), count in checklist_classes(kb, node).items():
+                if emergency:
+                    found[("emergency", 1)] += count
+                else:
+                    leave(node.next, node.end, signs | added, facts | new_facts, count)
             return found
         for answer in node.answers:
             now_signs, now_facts = signs, facts | frozenset(answer.sets)
@@ -58,19 +73,66 @@ def tap_distribution(kb: Knowledge) -> dict[str, Counter[int]]:
                     found[("emergency", 1)] += 1
                     continue
                 now_signs = signs | {answer.sign}
-            if answer.next:
-                enter(answer.next, now_signs, now_facts, 1)
-                continue
-            kind = escalation(now_signs, now_facts)
-            if kind is None:
-                kind = "result" if answer.end == "result" else _ending_kind(kb, answer.end)
-            found[(kind, 1)] += 1
+            leave(answer.next, answer.end, now_signs, now_facts)
         return found
 
     table: dict[str, Counter[int]] = {kind: Counter() for kind in KINDS}
     for (kind, taps), count in walk(kb.start, frozenset(), frozenset()).items():
         table[kind][taps] += count
     return table
+
+
+ChecklistClass = tuple[frozenset[str], frozenset[str], bool]
+
+
+def checklist_classes(kb: Knowledge, node: Node) -> Counter[ChecklistClass]:
+    """A checklist's combinations of options grouped by what they add: (signs that do not end
+    the check, facts, whether an emergency sign ends it) -> how many combinations. Built option
+    by option, so 25 options cost 25 merges, not 2**25 combinations."""
+    classes: Counter[ChecklistClass] = Counter({(frozenset(), frozenset(), False): 1})
+    for answer in node.answers:
+        if answer.exclusive:
+            continue
+        emergency = bool(answer.sign) and kb.sign(answer.sign or "").urgency is Urgency.emergency
+        sign = frozenset([answer.sign]) if answer.sign and not emergency else frozenset()
+        grown: Counter[ChecklistClass] = Counter(classes)
+        for (signs, facts, urgent), count in classes.items():
+            grown[(signs | sign, facts | frozenset(answer.sets), urgent or emergency)] += count
+        classes = grown
+    classes[(frozenset(), frozenset(), False)] -= 1  # nothing picked is no answer
+    for answer in node.answers:
+        if answer.exclusive:
+            emergency = (
+                bool(answer.sign) and kb.sign(answer.sign or "").urgency is Urgency.emergency
+            )
+            sign = frozenset([answer.sign]) if answer.sign and not emergency else frozenset()
+            classes[(sign, frozenset(answer.sets), emergency)] += 1
+    return +classes
+
+
+def fewest_taps_to_signs(kb: Knowledge) -> dict[str, int]:
+    """Per emergency sign, the fewest taps that reach it: breadth first over the screens (one
+    tap per screen passed; ticking the sign is the last tap)."""
+    from collections import deque
+
+    depth = {kb.start: 0}
+    queue = deque([kb.start])
+    best: dict[str, int] = {}
+    while queue:
+        node = kb.node(queue.popleft())
+        here = depth[node.id]
+        reported = [flag.id for flag in node.flags if flag.urgency is Urgency.emergency]
+        reported += [
+            a.sign for a in node.answers if a.sign and kb.sign(a.sign).urgency is Urgency.emergency
+        ]
+        for sign in reported:
+            best.setdefault(sign, here + 1)
+        targets = [node.next] if node.kind != "question" else [a.next for a in node.answers]
+        for nxt in targets:
+            if nxt and nxt not in depth:
+                depth[nxt] = here + 1
+                queue.append(nxt)
+    return best
 
 
 def _worst(flag: Flag, signs: frozenset[str], kb: Knowledge) -> str:

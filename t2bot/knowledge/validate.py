@@ -13,6 +13,7 @@ from typing import Any, get_args
 from rapidfuzz import fuzz, process
 
 from t2bot.knowledge.model import THREAD_SOURCE, Flag, Knowledge, Node, Stretch, Urgency
+from t2bot.triage.engine import checklist_width
 from t2bot.triage.ids import MAX_PATH
 
 Place = tuple[Any, ...]
@@ -21,6 +22,8 @@ Problem = tuple[Place, str]
 RESULT = "result"
 #: Discord allows 25 components: 5 rows of 5; one row is kept for Back / Start over / Cancel.
 MAX_CHOICES = 20
+#: Discord's select menu holds at most 25 options.
+MAX_OPTIONS = 25
 FOCUSES = get_args(get_args(Stretch.model_fields["focus"].annotation)[0])
 MIN_MOVES_PER_FOCUS = 3
 #: Screens in all; far more than a flow needs, and it keeps the graph checks' recursion shallow.
@@ -203,6 +206,15 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
         )
     for n_index, node in enumerate(kb.nodes):
         here = ("nodes", n_index)
+        if node.kind != "checklist":
+            if node.end is not None or node.placeholder is not None:
+                yield here, "'end' and 'placeholder' are only for checklist nodes"
+            for a_index, answer in enumerate(node.answers):
+                if answer.description is not None or answer.exclusive:
+                    yield (
+                        (*here, "answers", a_index),
+                        "'description' and 'exclusive' are only for checklist options",
+                    )
         if node.kind == "question":
             if len(node.answers) < 2:
                 yield (*here, "answers"), "a question needs at least two answers"
@@ -210,6 +222,8 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
                 yield (*here, "answers"), f"at most {MAX_CHOICES} answers fit on one screen"
             if node.flags or node.next or node.escalate_together:
                 yield here, "flags, next and escalate_together are only for red_flags nodes"
+        elif node.kind == "checklist":
+            yield from _checklist_shape(node, here, node_ids, ending_ids)
         else:
             if not node.flags:
                 yield (*here, "flags"), "a red_flags node needs warning signs"
@@ -224,8 +238,8 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
                     (*here, "next"),
                     f"node '{node.next}' does not exist{did_you_mean(node.next, node_ids)}",
                 )
-        if node.advice and node.kind != "question":
-            yield (*here, "advice"), "'advice' is only for question nodes"
+        if node.advice and node.kind == "red_flags":
+            yield (*here, "advice"), "'advice' is only for question and checklist nodes"
         for a_index, answer in enumerate(node.answers):
             place = (*here, "answers", a_index)
             sign = kb.sign(answer.sign) if answer.sign and kb.has_sign(answer.sign) else None
@@ -237,7 +251,9 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
                         "or under 'signs')"
                     ),
                 )
-            if sign is not None and sign.urgency is Urgency.emergency:
+            if node.kind == "checklist":
+                pass  # options have no next or end (``_checklist_shape``)
+            elif sign is not None and sign.urgency is Urgency.emergency:
                 if answer.next is not None or answer.end is not None:
                     yield (
                         place,
@@ -316,6 +332,50 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
             yield ("contributors", c_index), "no answer adds points to this contributor"
 
 
+def _checklist_shape(
+    node: Node, here: Place, node_ids: set[str], ending_ids: set[str]
+) -> Iterator[Problem]:
+    """A checklist: 2 to 25 options, one way out for every combination, exclusive options."""
+    if len(node.answers) < 2:
+        yield (*here, "answers"), "a checklist needs at least two options"
+    if len(node.answers) > MAX_OPTIONS:
+        yield (
+            (*here, "answers"),
+            f"{len(node.answers)} options; a Discord menu holds at most {MAX_OPTIONS}",
+        )
+    if sum(not answer.exclusive for answer in node.answers) < 2:
+        yield (
+            (*here, "answers"),
+            "a checklist needs at least two options that can be picked together "
+            "(use a question for one choice)",
+        )
+    if node.flags or node.escalate_together:
+        yield here, "flags and escalate_together are only for red_flags nodes"
+    if (node.next is None) == (node.end is None):
+        yield (
+            here,
+            "a checklist sets exactly one of 'next' (a node id) or 'end' (result or an ending "
+            "id), for every combination of options",
+        )
+    elif node.next is not None and node.next not in node_ids:
+        yield (
+            (*here, "next"),
+            f"node '{node.next}' does not exist{did_you_mean(node.next, node_ids)}",
+        )
+    elif node.end is not None and node.end != RESULT and node.end not in ending_ids:
+        yield (
+            (*here, "end"),
+            f"'{node.end}' is neither 'result' nor an ending id"
+            f"{did_you_mean(node.end, ending_ids | {RESULT})}",
+        )
+    for a_index, answer in enumerate(node.answers):
+        if answer.next is not None or answer.end is not None:
+            yield (
+                (*here, "answers", a_index),
+                "checklist options have no 'next' or 'end': set them on the node",
+            )
+
+
 def _unknown_fact(fact: str) -> str:
     return f"fact '{fact}' is not listed under 'facts' in flow.yaml"
 
@@ -355,6 +415,8 @@ def _targets(kb: Knowledge, node: Node) -> list[tuple[Place, str | None, str | N
     index = kb.nodes.index(node)
     if node.kind == "red_flags":
         return [(("nodes", index, "next"), node.next, None)]
+    if node.kind == "checklist":
+        return [(("nodes", index, "next" if node.next else "end"), node.next, node.end)]
     return [
         (("nodes", index, "answers", a_index), answer.next, answer.end)
         for a_index, answer in enumerate(node.answers)
@@ -442,18 +504,19 @@ def _flow_graph(kb: Knowledge) -> list[Problem]:
                 )
             )
 
-    # Button ids carry one digit per screen passed (t2bot.triage.ids). With at most MAX_PATH
-    # screens and MAX_CHOICES signs an id always fits Discord's 100 characters
-    # (tests/t2bot/triage/test_id_bounds.py), so the path length is the limit to check.
+    # Button ids carry one digit per screen passed, a checklist's bitmask in a few digits
+    # (t2bot.triage.ids). With at most MAX_PATH digits and MAX_CHOICES signs an id always fits
+    # Discord's 100 characters (tests/t2bot/triage/test_id_bounds.py), so the path length is
+    # the limit to check.
     depth = _longest_path(kb)
     if depth > MAX_PATH:
         problems.append(
             (
                 ("nodes",),
                 (
-                    f"the longest path passes {depth} screens; button ids carry every answer "
-                    f"and hold at most {MAX_PATH} (Discord allows 100 characters per id): "
-                    "shorten the flow"
+                    f"the longest path takes {depth} id digits (one per screen, more for a "
+                    f"checklist with many options); button ids carry every answer and hold at "
+                    f"most {MAX_PATH} (Discord allows 100 characters per id): shorten the flow"
                 ),
             )
         )
@@ -524,12 +587,15 @@ def _is_advice(kb: Knowledge, end: str) -> bool:
 
 
 def _longest_path(kb: Knowledge) -> int:
+    """The most path digits (``t2bot.triage.ids``) a walk from start can take."""
     memo: dict[str, int] = {}
 
     def depth(node_id: str) -> int:
         if node_id not in memo:
-            nexts = [nxt for _, nxt, _ in _targets(kb, kb.node(node_id)) if nxt]
-            memo[node_id] = 1 + max((depth(n) for n in nexts), default=0)
+            node = kb.node(node_id)
+            nexts = [nxt for _, nxt, _ in _targets(kb, node) if nxt]
+            digits = checklist_width(len(node.answers)) if node.kind == "checklist" else 1
+            memo[node_id] = digits + max((depth(n) for n in nexts), default=0)
         return memo[node_id]
 
     return depth(kb.start)
@@ -541,9 +607,12 @@ def count_paths(kb: Knowledge) -> int:
 
     def paths(node_id: str) -> int:
         if node_id not in memo:
-            memo[node_id] = sum(
-                paths(nxt) if nxt else 1 for _, nxt, _ in _targets(kb, kb.node(node_id))
-            )
+            node = kb.node(node_id)
+            ways = sum(paths(nxt) if nxt else 1 for _, nxt, _ in _targets(kb, node))
+            if node.kind == "checklist":
+                ending, going = checklist_combinations(kb, node)
+                ways = ending + going * ways
+            memo[node_id] = ways
         return memo[node_id]
 
     return paths(kb.start)
@@ -563,3 +632,22 @@ def _followups(kb: Knowledge) -> Iterator[Problem]:
     labels = [kb.followups.better.label, kb.followups.same.label, kb.followups.worse.label]
     if len(set(labels)) < len(labels):
         yield ("followups",), "better, same and worse need different labels"
+
+
+def checklist_combinations(kb: Knowledge, node: Node) -> tuple[int, int]:
+    """(combinations that end the check with an emergency sign, combinations that go on) of
+    a checklist: every non-empty set of options, exclusive options alone."""
+
+    def emergency(answer: Any) -> bool:
+        return bool(
+            answer.sign
+            and kb.has_sign(answer.sign)
+            and kb.sign(answer.sign).urgency is Urgency.emergency
+        )
+
+    free = [a for a in node.answers if not a.exclusive]
+    alone = [a for a in node.answers if a.exclusive]
+    safe = sum(not emergency(a) for a in free)
+    going = 2**safe - 1 + sum(not emergency(a) for a in alone)
+    total = 2 ** len(free) - 1 + len(alone)
+    return total - going, going

@@ -1,7 +1,8 @@
 """The actions of a back check, shared by Discord (button ids) and the terminal.
 
 An ``Action`` is what a member did on a screen: answer ``n``, tick warning sign ``n``, continue,
-go back, start over, cancel, save the result, ask for a check-in, show page ``n`` of the answer.
+go back, start over, cancel, save the result, ask for a check-in, show page ``n`` of the answer,
+pick options on a checklist (``ck``: the picks travel beside the id, as a select menu's values).
 ``apply`` maps the actions that move through the flow to the engine call; the others (cancel,
 save, check-in, page) are handled by whoever shows the flow.
 """
@@ -28,6 +29,7 @@ class Verb(StrEnum):
     SAVE = "sv"
     FOLLOW_UP = "fu"
     PAGE = "p"
+    CHECK = "ck"
 
 
 #: Verbs that carry the index of an answer or a warning sign.
@@ -47,6 +49,8 @@ LONGEST = "a99"
 class Action:
     verb: Verb
     index: int | None = None
+    picked: tuple[int, ...] = ()
+    """``CHECK`` only: the options picked (not part of ``encode``: a select menu sends them)."""
 
     def __post_init__(self) -> None:
         if (self.verb in INDEXED) != (self.index is not None):
@@ -55,6 +59,8 @@ class Action:
             )
         if self.index is not None and not 0 <= self.index <= MAX_INDEX:
             raise ValueError("index out of range")
+        if self.picked and self.verb is not Verb.CHECK:
+            raise ValueError("only a checklist answer picks options")
 
     def encode(self) -> str:
         return f"{self.verb.value}{self.index}" if self.index is not None else self.verb.value
@@ -75,6 +81,11 @@ def answer(index: int) -> Action:
 
 def flag(index: int) -> Action:
     return Action(Verb.FLAG, index)
+
+
+def check(picked: list[int] | tuple[int, ...]) -> Action:
+    """Pick these options on a checklist screen (indices from 0)."""
+    return Action(Verb.CHECK, picked=tuple(picked))
 
 
 GO = Action(Verb.GO)
@@ -110,11 +121,13 @@ MOVES: dict[Verb, Move] = {
 
 
 def is_move(action: Action) -> bool:
-    return action.verb in MOVES
+    return action.verb in MOVES or action.verb is Verb.CHECK
 
 
 def apply(kb: Knowledge, state: FlowState, action: Action) -> Step | Outcome:
     """The screen after ``action``; ``FlowError`` if it does not fit ``state`` or is no move."""
+    if action.verb is Verb.CHECK:
+        return engine.check(kb, state, list(action.picked))
     move = MOVES.get(action.verb)
     if move is None:
         raise engine.FlowError(f"{action.verb.name} is not a move through the flow")

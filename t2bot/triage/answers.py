@@ -1,8 +1,8 @@
 """A summary of a member's answers for their physio or doctor, rebuilt from the button state.
 
-The path is replayed with the engine's public API (``engine.current`` on each prefix): each digit
-is one answer on the ``Step.node`` screen, and a red-flag screen passed with digit 0 ("none of
-these") means its signs were ruled out. Nothing here is stored.
+The path is replayed with the engine's public API (``engine.screens``): each screen with the
+answers picked on it (several on a checklist, joined with "; "), and a red-flag screen passed
+with "none of these" means its signs were ruled out. Nothing here is stored.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from t2bot.knowledge.model import Knowledge
 from t2bot.triage import engine
-from t2bot.triage.engine import FlowError, FlowState, Result, Step
-from t2bot.triage.ids import path_index
+from t2bot.triage.engine import Result
 
 
 @dataclass(frozen=True)
@@ -33,16 +32,13 @@ def _question(text: str) -> str:
 def summarize(kb: Knowledge, result: Result) -> AnswerSummary:
     ruled_out: list[str] = []
     answered: list[tuple[str, str]] = []
-    for position in range(len(result.path)):
-        step = engine.current(kb, FlowState(result.path[:position]))
-        if not isinstance(step, Step):
-            raise FlowError("the path ends before its last answer")
-        node = step.node
-        index = path_index(result.path[position])
+    for screen in engine.screens(kb, result.path):
+        node = screen.node
         if node.kind == "red_flags":
             ruled_out.append("; ".join(flag.label for flag in node.flags))
-        elif 0 <= index < len(node.answers):
-            answered.append((_question(node.text), node.answers[index].label))
+        else:
+            labels = "; ".join(node.answers[i].label for i in screen.picked)
+            answered.append((_question(node.text), labels))
     names = tuple(ranked.contributor.name for ranked in result.contributors)
     return AnswerSummary(tuple(ruled_out), tuple(answered), names)
 

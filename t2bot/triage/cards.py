@@ -27,6 +27,10 @@ CONTINUE = "Continue"
 FLAGS_HEADING = "Any of these? (tick all that apply)"
 #: On a screen of emergency signs only, the first tap answers (see ``engine.tap_flag``).
 EMERGENCY_FLAGS_HEADING = "Any of these? (tap the first that fits)"
+#: Above a checklist's options: one menu, every option that fits.
+CHECKLIST_HEADING = "Pick every one that fits"
+#: The closed menu's words when a checklist sets no ``placeholder``.
+CHECKLIST_PLACEHOLDER = "Tick all that fit"
 #: Characters that start Markdown in Discord (bold, spoiler, code, quote, link, mention, heading).
 #: A valid emergency number has none of them; escaping them is the second line of defence.
 _MARKDOWN = frozenset("\\*_~|`>[]<#:")
@@ -66,6 +70,20 @@ def answer_label(answer: Answer) -> str:
     return answer.label
 
 
+def option_label(answer: Answer) -> str:
+    """A checklist option in the select menu (Discord allows 100 characters)."""
+    return answer.label
+
+
+def option_line(index: int, answer: Answer) -> str:
+    extra = f" ({answer.description})" if answer.description else ""
+    return f"{index + 1}. {answer.label}{extra}"
+
+
+def checklist_placeholder(node: Node) -> str:
+    return node.placeholder or CHECKLIST_PLACEHOLDER
+
+
 def flag_label(index: int, flag: Flag, ticked: bool) -> str:
     """``1. Numb saddle area`` / ``☑ 1. Numb saddle area`` (``index`` counts from 0)."""
     mark = f"{TICKED} " if ticked else ""
@@ -91,6 +109,9 @@ def step_card(kb: Knowledge, step: Step, emergency_number: str) -> Card:
         ticked = set(step.ticked)
         lines = tuple(flag_line(i, flag, i in ticked) for i, flag in enumerate(node.flags))
         sections = sections_of(flags_heading(node), lines)
+    elif node.kind == "checklist":
+        lines = tuple(option_line(i, answer) for i, answer in enumerate(node.answers))
+        sections = sections_of(CHECKLIST_HEADING, lines)
     title = "Warning signs first" if node.kind == "red_flags" else f"Question {step.number}"
     return Card(title=title, body=body, sections=sections)
 

@@ -2,6 +2,10 @@
 
 A flow's whole state is a ``FlowState`` (the answers so far as a compact path, plus the warning
 signs ticked on the current red-flag screen); it lives in the buttons, never on the server.
+
+The path has one base-36 digit per question or red-flag screen, and for a ``checklist`` screen
+the bitmask of the picked options in ``checklist_width`` base-36 digits (fixed per screen, so
+the walk knows where each answer ends).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from t2bot.base36 import DIGITS, to_base36
 from t2bot.knowledge.model import (
     Answer,
     Contributor,
@@ -33,6 +38,32 @@ class FlowError(ValueError):
     """A state that this knowledge cannot have produced (tampered, or from another version)."""
 
 
+def checklist_width(options: int) -> int:
+    """Base-36 digits that hold the bitmask of ``options`` checklist options (1 for up to 5,
+    2 for up to 10, ... 5 for 25)."""
+    width = 1
+    while 36**width < 2**options:
+        width += 1
+    return width
+
+
+def encode_picks(options: int, picked: list[int]) -> str:
+    """The path digits of a checklist answer: the bitmask of ``picked``, zero-padded."""
+    mask = sum(1 << i for i in set(picked))
+    return to_base36(mask).rjust(checklist_width(options), "0")
+
+
+def check_picks(node: Node, picked: list[int]) -> None:
+    """``FlowError`` unless ``picked`` is a combination this checklist allows: at least one
+    option, each once and on the screen, an exclusive option ("None of these") alone."""
+    if not picked or len(set(picked)) != len(picked):
+        raise FlowError("pick at least one option, each once")
+    if any(not 0 <= i < len(node.answers) for i in picked):
+        raise FlowError("no such option on this screen")
+    if len(picked) > 1 and any(node.answers[i].exclusive for i in picked):
+        raise FlowError("this option is picked alone")
+
+
 @dataclass(frozen=True)
 class FlowState:
     path: str = ""
@@ -50,6 +81,16 @@ class Step:
     @property
     def ticked(self) -> list[int]:
         return [i for i in range(len(self.node.flags)) if self.state.ticks >> i & 1]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One answered screen of a path: the node, the answers picked (red-flag screens: ``[0]``,
+    passed with "none") and where its digits start in the path."""
+
+    node: Node
+    picked: tuple[int, ...]
+    start: int
 
 
 @dataclass(frozen=True)
@@ -108,6 +149,7 @@ class _Walk:
     """Signs reported by answers so far (not yet escalated)."""
     stop: Escalation | None = None
     """The check ended on a warning sign reported by an answer."""
+    screens: list[Screen] = field(default_factory=list)
 
     def pending(self) -> list[Flag]:
         """Collected signs that still count (not waived by the member's facts)."""
@@ -120,39 +162,74 @@ class _Walk:
 def _walk(kb: Knowledge, path: str) -> _Walk:
     node = kb.node(kb.start)
     walk = _Walk(node, None)
-    for position, digit in enumerate(path):
+    position = 0
+    while position < len(path):
         if walk.node is None:
             raise FlowError("answers continue past the end of the flow")
-        try:
-            index = path_index(digit)
-        except ValueError:
-            raise FlowError("not a path digit") from None
         node = walk.node
+        start = position
+        if node.kind == "checklist":
+            position += checklist_width(len(node.answers))
+            picked = _picks(node, path[start:position])
+        else:
+            position += 1
+            try:
+                picked = [path_index(path[start])]
+            except ValueError:
+                raise FlowError("not a path digit") from None
+        walk.screens.append(Screen(node, tuple(picked), start))
         if node.kind == "red_flags":
-            if index != 0:
+            if picked != [0]:
                 raise FlowError("red-flag screens are passed with 'none' only")
             _enter(kb, walk, node.next)
             continue
-        if index >= len(node.answers):
-            raise FlowError(f"no answer {index} at step {position + 1}")
-        answer = node.answers[index]
-        walk.chosen.append((node, answer))
-        walk.facts.update(answer.sets)
-        if answer.sign is not None:
-            sign = kb.sign(answer.sign)
-            if sign.urgency is Urgency.emergency:
-                walk.node, walk.stop = None, Escalation(Urgency.emergency, (sign,))
-                continue
-            if sign not in walk.signs:
-                walk.signs.append(sign)
-        if answer.next:
-            _enter(kb, walk, answer.next)
+        if picked[0] >= len(node.answers):
+            raise FlowError(f"no answer {picked[0]} at step {len(walk.screens)}")
+        emergencies: list[Flag] = []
+        for index in picked:
+            answer = node.answers[index]
+            walk.chosen.append((node, answer))
+            walk.facts.update(answer.sets)
+            if answer.sign is not None:
+                sign = kb.sign(answer.sign)
+                if sign.urgency is Urgency.emergency:
+                    emergencies.append(sign)
+                elif sign not in walk.signs:
+                    walk.signs.append(sign)
+        if emergencies:
+            walk.node, walk.stop = None, Escalation(Urgency.emergency, tuple(emergencies))
+            continue
+        target, end = (
+            (node.next, node.end)
+            if node.kind == "checklist"
+            else (node.answers[picked[0]].next, node.answers[picked[0]].end)
+        )
+        if target:
+            _enter(kb, walk, target)
         else:
-            walk.node, walk.end = None, answer.end
+            walk.node, walk.end = None, end
             pending = walk.pending()
             if pending:
                 walk.stop = _escalate(None, [], pending)
     return walk
+
+
+def _picks(node: Node, digits: str) -> list[int]:
+    """The options a checklist answer's digits pick; ``FlowError`` if they cannot be ours."""
+    width = checklist_width(len(node.answers))
+    if len(digits) != width or any(char not in DIGITS for char in digits):
+        raise FlowError("a checklist answer is cut short or not base 36")
+    mask = int(digits, 36)
+    if mask >> len(node.answers):
+        raise FlowError("no such option on this screen")
+    picked = [i for i in range(len(node.answers)) if mask >> i & 1]
+    check_picks(node, picked)
+    return picked
+
+
+def screens(kb: Knowledge, path: str) -> list[Screen]:
+    """Every screen ``path`` answers, in order, with what was picked on it."""
+    return _walk(kb, path).screens
 
 
 def _enter(kb: Knowledge, walk: _Walk, node_id: str | None) -> None:
@@ -175,7 +252,7 @@ def current(kb: Knowledge, state: FlowState) -> Step | Outcome:
     node = walk.node
     if state.ticks and (node.kind != "red_flags" or state.ticks >> len(node.flags)):
         raise FlowError("ticks that this screen does not have")
-    return Step(node, state, len(state.path) + 1)
+    return Step(node, state, len(walk.screens) + 1)
 
 
 def start() -> FlowState:
@@ -187,6 +264,15 @@ def answer(kb: Knowledge, state: FlowState, index: int) -> Step | Outcome:
     if step.node.kind != "question" or not 0 <= index < len(step.node.answers):
         raise FlowError("no such answer on this screen")
     return current(kb, FlowState(state.path + path_digit(index)))
+
+
+def check(kb: Knowledge, state: FlowState, picked: list[int]) -> Step | Outcome:
+    """Answer a checklist screen with every option that fits, in one go."""
+    step = _expect_step(kb, state)
+    if step.node.kind != "checklist":
+        raise FlowError("this screen is not a checklist")
+    check_picks(step.node, picked)
+    return current(kb, FlowState(state.path + encode_picks(len(step.node.answers), picked)))
 
 
 def tap_flag(kb: Knowledge, state: FlowState, index: int) -> Step | Outcome:
@@ -214,7 +300,8 @@ def proceed(kb: Knowledge, state: FlowState) -> Step | Outcome:
 def back(kb: Knowledge, state: FlowState) -> Step | Outcome:
     if state.ticks:
         return current(kb, FlowState(state.path))  # untick first, stay on the screen
-    return current(kb, FlowState(state.path[:-1]))
+    answered = _walk(kb, state.path).screens
+    return current(kb, FlowState(state.path[: answered[-1].start] if answered else ""))
 
 
 def _expect_step(kb: Knowledge, state: FlowState) -> Step:

@@ -7,12 +7,18 @@ Layout (all lowercase ASCII, well under Discord's 100 characters)::
 ``version``  the knowledge flow version (6 hex digits); older ids are stale.
 ``member``   the Discord id of the member who started, in base 36; other members are refused.
 ``path``     one base-36 digit per answered screen (the answer's index; 0 = "none" on a
-             red-flag screen).
+             red-flag screen); a checklist screen's answer is the bitmask of its picked
+             options in a fixed number of base-36 digits (``engine.checklist_width``: 1 digit
+             for up to 5 options, 2 for up to 10, 5 for 25).
 ``ticks``    hex bitmask of the signs ticked on the current red-flag screen (may be empty).
 ``action``   an encoded ``t2bot.triage.actions.Action``: ``a<n>`` answer n, ``f<n>`` tap warning
              sign n, ``go`` continue, ``bk`` back, ``rs`` start over, ``x`` cancel, ``sv`` save
              the result to the member's history, ``fu`` ask for a check-in DM in a week,
-             ``p<n>`` show page n of the finished check (Summary, Why, ...).
+             ``p<n>`` show page n of the finished check (Summary, Why, ...), ``ck`` the
+             select menu of a checklist screen (the picks arrive as the menu's values).
+
+Buttons read ``TEMPLATE`` (every action but ``ck``), the checklist menu ``SELECT_TEMPLATE``
+(only ``ck``), so each id is read by exactly one component class.
 
 ``FlowId`` is the codec: ``encode`` and ``decode`` in one class, with ``TEMPLATE`` (the pattern
 of every id it reads) for the Discord button class.
@@ -35,6 +41,8 @@ MAX_CUSTOM_ID = 100
 MAX_PATH = 60
 #: The longest action, ``a19``/``f19``, for length checks (the knowledge allows 20 choices).
 LONGEST_ACTION = "a19"
+#: The action of a checklist's select menu.
+CHECK_ACTION = "ck"
 
 __all__ = [
     "MAX_CUSTOM_ID",
@@ -62,14 +70,17 @@ class FlowId:
     ticks: int
     action: str
 
-    TEMPLATE: ClassVar[str] = (
+    _STATE: ClassVar[str] = (
         rf"{PREFIX}:(?P<version>[0-9a-f]{{6}}):(?P<member>[0-9a-z]{{1,14}})"
         rf":(?P<path>[0-9a-z]{{0,{MAX_PATH}}}):(?P<ticks>[0-9a-f]{{0,6}})"
-        # Any action-shaped token; ``from_match`` checks it against the action vocabulary
-        # (imported late: the knowledge validation imports this module, and the actions
-        # import the engine, which imports the knowledge).
-        r":(?P<action>[a-z]{1,2}[0-9]{0,2})"
     )
+    TEMPLATE: ClassVar[str] = (
+        # Any action-shaped token but the menu's; ``from_match`` checks it against the action
+        # vocabulary (imported late: the knowledge validation imports this module, and the
+        # actions import the engine, which imports the knowledge).
+        _STATE + rf":(?P<action>(?!{CHECK_ACTION}$)[a-z]{{1,2}}[0-9]{{0,2}})"
+    )
+    SELECT_TEMPLATE: ClassVar[str] = _STATE + rf":(?P<action>{CHECK_ACTION})"
 
     @classmethod
     def of(cls, version: str, member_id: int, path: str, ticks: int, action: Action) -> FlowId:
@@ -83,7 +94,7 @@ class FlowId:
 
     @classmethod
     def decode(cls, custom_id: str) -> FlowId:
-        match = _PATTERN.fullmatch(custom_id)
+        match = _PATTERN.fullmatch(custom_id) or _SELECT_PATTERN.fullmatch(custom_id)
         if match is None:
             raise BadFlowId("not a flow id")
         return cls.from_match(match)
@@ -119,6 +130,7 @@ class FlowId:
 
 
 _PATTERN = re.compile(FlowId.TEMPLATE)
+_SELECT_PATTERN = re.compile(FlowId.SELECT_TEMPLATE)
 
 
 def decode(custom_id: str) -> FlowId:

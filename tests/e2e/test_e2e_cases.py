@@ -13,7 +13,7 @@ from t2bot.knowledge.model import Urgency
 from t2bot.triage.cards import PAGES, page_label
 from t2bot.triage.engine import ShortEnding
 from tests.e2e.fake_discord import BotProcess, FakeDiscord
-from tests.e2e.fake_discord.flows import shows, start, tap
+from tests.e2e.fake_discord.flows import pick, shows, start, tap
 from tests.t2bot.triage.cases.runner import drive, load_cases, urgency_of
 
 SAMPLE = (
@@ -41,7 +41,13 @@ def test_case_over_discord(fake: FakeDiscord, bot: BotProcess, kb: Knowledge, ca
     assert screen is not None
     for node_id, label in taps:
         assert shows(screen, kb.node(node_id).text), (node_id, screen.text()[:300])
-        is_sign = any(flag.label == label for flag in kb.node(node_id).flags)
+        node = kb.node(node_id)
+        if node.kind == "checklist":  # the runner logs the picked options joined with " + "
+            options = [a.label for a in node.answers]
+            values = [str(options.index(part)) for part in label.split(" + ")]
+            screen = pick(fake, member, screen, values).last
+            continue
+        is_sign = any(flag.label == label for flag in node.flags)
         screen = tap(fake, member, screen, label, exact=not is_sign).last
     if isinstance(outcome, ShortEnding):
         assert shows(screen, outcome.ending.title), screen.text()[:300]

@@ -122,6 +122,20 @@ class Driver:
         record = await self.send("tap", user, COMPONENT, data, message=message)
         return self.shown(record)
 
+    async def pick(
+        self, user: FakeUser, message: dict[str, Any], values: list[str]
+    ) -> dict[str, Any]:
+        """Pick ``values`` in the message's select menu (one interaction, like a tap)."""
+        data = {"custom_id": select(message), "component_type": 3, "values": values}
+        record = await self.send("tap", user, COMPONENT, data, message=message)
+        return self.shown(record)
+
+    async def step(self, user: FakeUser, message: dict[str, Any], step: PlanStep) -> dict[str, Any]:
+        """One step of a plan: a button label, or the values picked on a checklist."""
+        if isinstance(step, list):
+            return await self.pick(user, message, step)
+        return await self.tap(user, message, step)
+
     def shown(self, record: InteractionRecord) -> dict[str, Any]:
         if record.followup_ids:
             return self.fake.messages[record.followup_ids[-1]]
@@ -148,20 +162,41 @@ def button(message: dict[str, Any], label: str) -> str:
     raise Unanswered(f"no button {label!r}")
 
 
-def random_plan(kb: Knowledge, rng: random.Random) -> list[str]:
-    """Labels of a path from the first screen to a ranked result, walked with the engine:
+def select(message: dict[str, Any]) -> str:
+    """The custom id of the message's one select menu."""
+    stack = list(message.get("components") or [])
+    while stack:
+        item = stack.pop(0)
+        if item.get("type") == 3 and item.get("custom_id"):
+            return str(item["custom_id"])
+        stack[:0] = list(item.get("components") or [])
+    raise Unanswered("no select menu")
+
+
+#: A plan step: a button label, or the option values picked in a checklist's menu.
+PlanStep = str | list[str]
+
+
+def random_plan(kb: Knowledge, rng: random.Random) -> list[PlanStep]:
+    """Steps of a path from the first screen to a ranked result, walked with the engine:
     answers picked at random among those that report no warning sign, red-flag screens passed
-    with "none of these"; at most ``MAX_PATH_TAPS`` taps."""
+    with "none of these", on a checklist a random combination of such options (or one
+    exclusive option alone); at most ``MAX_PATH_TAPS`` taps."""
     from t2bot.triage import engine
 
     for _ in range(200):
-        labels: list[str] = []
+        labels: list[PlanStep] = []
         position = engine.current(kb, engine.start())
         while isinstance(position, engine.Step) and len(labels) <= MAX_PATH_TAPS:
             node = position.node
             if node.kind == "red_flags":
                 labels.append(node.none_label)
                 position = engine.proceed(kb, position.state)
+                continue
+            if node.kind == "checklist":
+                picked = _random_picks(node, rng)
+                labels.append([str(i) for i in picked])
+                position = engine.check(kb, position.state, picked)
                 continue
             calm = [i for i, answer in enumerate(node.answers) if answer.sign is None]
             index = rng.choice(calm or range(len(node.answers)))
@@ -172,22 +207,33 @@ def random_plan(kb: Knowledge, rng: random.Random) -> list[str]:
     raise RuntimeError("no path to a result within the tap limit")
 
 
-async def t2_member(d: Driver, user: FakeUser, plan: list[str], stretch_query: str) -> None:
+def _random_picks(node: Any, rng: random.Random) -> list[int]:
+    calm = [i for i, answer in enumerate(node.answers) if answer.sign is None]
+    alone = [i for i in calm if node.answers[i].exclusive]
+    together = [i for i in calm if not node.answers[i].exclusive]
+    if alone and (not together or rng.random() < 0.3):
+        return [rng.choice(alone)]
+    if not together:
+        return [rng.randrange(len(node.answers))]
+    return sorted(rng.sample(together, rng.randint(1, len(together))))
+
+
+async def t2_member(d: Driver, user: FakeUser, plan: list[PlanStep], stretch_query: str) -> None:
     auto = d.slash("stretch", ["show"], {"name": stretch_query}, focused="name")
     record = await d.send("autocomplete", user, AUTOCOMPLETE, auto)
     if not record.choices:
         raise Unanswered("no autocomplete choices")
     await d.command(user, "stretch", "show", name=record.choices[0]["value"])
     screen = await d.command(user, "backpain")
-    for label in plan:
-        screen = await d.tap(user, screen, label)
+    for step in plan:
+        screen = await d.step(user, screen, step)
     button(screen, "Start over")  # the ranked result
     screen = await d.command(user, "stretch", "routine", minutes=10, focus="after_ride")
     for label in ROUTINE_TAPS:
         screen = await d.tap(user, screen, label)
 
 
-Member = Callable[[Driver, FakeUser, list[str], str], Awaitable[None]]
+Member = Callable[[Driver, FakeUser, list[PlanStep], str], Awaitable[None]]
 
 
 async def crowd(
@@ -195,7 +241,7 @@ async def crowd(
     member: Member,
     members: int,
     sessions: int,
-    plans: list[list[str]],
+    plans: list[list[PlanStep]],
     prefix: str,
 ) -> list[str]:
     """``sessions`` member sessions, ``members`` at a time, each by a new member (run on the

@@ -19,6 +19,8 @@ from tests.e2e.fake_discord.server import FakeDiscord
 class Tap:
     node: Node
     label: str
+    values: tuple[str, ...] | None = None
+    """On a checklist: the option values picked in its select menu (``label`` names them)."""
 
 
 def plan_to_result(kb: Knowledge) -> list[Tap]:
@@ -37,6 +39,15 @@ def _search(kb: Knowledge, node_id: str, taps: list[Tap], seen: set[str]) -> lis
         if node.next is None:
             return None
         return _search(kb, node.next, [*taps, Tap(node, node.none_label)], seen | {node_id})
+    if node.kind == "checklist":
+        picks = checklist_picks(node)
+        labels = "; ".join(node.answers[i].label for i in picks)
+        tap = Tap(node, labels, tuple(str(i) for i in picks))
+        if node.end == "result":
+            return [*taps, tap]
+        if node.next is None:
+            return None
+        return _search(kb, node.next, [*taps, tap], seen | {node_id})
     ranked = sorted(node.answers, key=lambda a: -sum(max(w, 0) for w in a.weights.values()))
     for answer in ranked:
         path = [*taps, Tap(node, answer.label)]
@@ -47,6 +58,29 @@ def _search(kb: Knowledge, node_id: str, taps: list[Tap], seen: set[str]) -> lis
             if found:
                 return found
     return None
+
+
+def checklist_picks(node: Node) -> list[int]:
+    """On a checklist: every option that adds points and reports no sign, else the first
+    option that reports none."""
+    scoring = [
+        i
+        for i, a in enumerate(node.answers)
+        if not a.exclusive and not a.sign and any(w > 0 for w in a.weights.values())
+    ]
+    return scoring or [next(i for i, a in enumerate(node.answers) if not a.sign)]
+
+
+def select_id(message: FakeMessage) -> str:
+    """The custom id of the message's one select menu."""
+    menus = [c for c in message.components() if c.get("type") == 3]
+    assert len(menus) == 1, f"expected one select menu: {message.custom_ids()}"
+    return str(menus[0]["custom_id"])
+
+
+def pick(fake: FakeDiscord, user: FakeUser, message: FakeMessage, values: list[str]) -> Answer:
+    """Pick ``values`` in the message's select menu (a checklist screen)."""
+    return fake.wait_answer(fake.tap(user, message, select_id(message), values=values))
 
 
 def all_clear(node: Node) -> str:
@@ -105,6 +139,9 @@ def tap_through(
         assert shows(screen, planned.node.text), (
             f"screen for {planned.node.id!r} does not show its text; got:\n{screen.text()[:500]}"
         )
-        answer = tap(fake, user, screen, planned.label)
+        if planned.values is not None:
+            answer = pick(fake, user, screen, list(planned.values))
+        else:
+            answer = tap(fake, user, screen, planned.label)
         screens.append(answer.last)
     return answer, screens

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from t2bot.knowledge.model import Knowledge, Urgency
-from t2bot.knowledge.summary import median, summarize, tap_distribution
+from t2bot.knowledge.summary import (
+    checklist_classes,
+    fewest_taps_to_signs,
+    median,
+    summarize,
+    tap_distribution,
+)
 from t2bot.triage import engine
 from t2bot.triage.engine import Escalation, FlowState, Result, ShortEnding, Step
 from t2bot.triage.ids import path_digit
@@ -42,6 +48,17 @@ def _brute_force(kb: Knowledge) -> dict[str, Counter[int]]:
                 else:
                     add(after, taps + 1)
             stack.append((FlowState(state.path + path_digit(0)), taps + 1))
+        elif node.kind == "checklist":
+            for mask in range(1, 2 ** len(node.answers)):
+                picked = [i for i in range(len(node.answers)) if mask >> i & 1]
+                try:
+                    after = engine.check(kb, state, picked)
+                except engine.FlowError:
+                    continue  # an exclusive option with others
+                if isinstance(after, Step):
+                    stack.append((after.state, taps + 1))
+                else:
+                    add(after, taps + 1)
         else:
             for index in range(len(node.answers)):
                 stack.append((FlowState(state.path + path_digit(index)), taps + 1))
@@ -51,6 +68,26 @@ def _brute_force(kb: Knowledge) -> dict[str, Counter[int]]:
 def test_tap_distribution_matches_tapping_every_path(mini_kb: Knowledge) -> None:
     found = {kind: counts for kind, counts in tap_distribution(mini_kb).items() if counts}
     assert found == _brute_force(mini_kb)
+
+
+def test_checklist_combinations_are_counted_like_tapping_each(checklist_kb: Knowledge) -> None:
+    """Every combination of a checklist's options is one tap and one path (exclusive options
+    alone); grouped counting gives the same table as picking each through the engine."""
+    found = {kind: counts for kind, counts in tap_distribution(checklist_kb).items() if counts}
+    brute = _brute_force(checklist_kb)
+    assert found == brute
+    # 4 options to combine (one reports an emergency sign) and 2 alone: 15 + 2 combinations.
+    habits = checklist_kb.node("habits")
+    assert sum(checklist_classes(checklist_kb, habits).values()) == 17
+
+
+def test_fewest_taps_per_emergency_sign(real_kb: Knowledge, checklist_kb: Knowledge) -> None:
+    fewest = fewest_taps_to_signs(real_kb)
+    first = real_kb.node(real_kb.start)
+    assert all(fewest[flag.id] == 1 for flag in first.flags if flag.urgency is Urgency.emergency)
+    assert {s.id for s in real_kb.all_signs() if s.urgency is Urgency.emergency} == set(fewest)
+    # The fixture: saddle numbness is on the first screen (1 tap), not 5 via the checklist.
+    assert fewest_taps_to_signs(checklist_kb)["saddle_numbness"] == 1
 
 
 def test_real_flow_taps_are_printed(real_kb: Knowledge) -> None:

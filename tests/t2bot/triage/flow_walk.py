@@ -15,14 +15,35 @@ NONE = "<none>"
 RESULT = engine.RESULT
 
 
+def all_clear(kb: Knowledge, step: Step) -> Step | Outcome:
+    """Pass a screening screen with nothing to report: "None of these" on a red-flag screen,
+    the first answer of a question (screening questions list it first), on a checklist its
+    first exclusive option (else its first option that reports no sign)."""
+    node = step.node
+    if node.kind == "red_flags":
+        return engine.proceed(kb, step.state)
+    if node.kind == "checklist":
+        calm = [i for i, a in enumerate(node.answers) if a.exclusive and not a.sign]
+        calm += [i for i, a in enumerate(node.answers) if not a.sign]
+        return engine.check(kb, step.state, [calm[0]])
+    return engine.answer(kb, step.state, 0)
+
+
 def answer_by_labels(kb: Knowledge, labels: list[str]) -> Step | Outcome:
-    """Answer screen after screen: ``NONE`` passes a red-flag screen; other items are labels."""
+    """Answer screen after screen: ``NONE`` passes a red-flag screen; other items are labels
+    (on a checklist, the picked options' labels joined with `` + ``)."""
     position: Step | Outcome = engine.current(kb, engine.start())
     for label in labels:
         assert isinstance(position, Step), f"flow ended before {label!r}"
         if label == NONE:
             assert position.node.kind == "red_flags", position.node.id
             position = engine.proceed(kb, position.state)
+            continue
+        if position.node.kind == "checklist":
+            options = [a.label for a in position.node.answers]
+            picked = [part.strip() for part in label.split(" + ")]
+            assert set(picked) <= set(options), f"{label!r} not in {position.node.id}: {options}"
+            position = engine.check(kb, position.state, [options.index(p) for p in picked])
             continue
         options = [a.label for a in position.node.answers]
         assert label in options, f"{label!r} not in {position.node.id}: {options}"
@@ -72,15 +93,16 @@ def _all_ways(kb: Knowledge) -> list[Way]:
 
     def record(key: Any, path: str, outcome: Outcome, count: int) -> None:
         old = ways.get(key)
+        n = taps(kb, path)
         if old is None:
-            ways[key] = Way(FlowState(path), outcome, count, len(path), len(path))
+            ways[key] = Way(FlowState(path), outcome, count, n, n)
         else:
             ways[key] = Way(
                 old.state,
                 old.outcome,
                 old.paths + count,
-                min(old.shortest, len(path)),
-                max(old.longest, len(path)),
+                min(old.shortest, n),
+                max(old.longest, n),
             )
 
     # 1. Screening: breadth first, merged by screen, used facts and collected signs.
@@ -95,12 +117,11 @@ def _all_ways(kb: Knowledge) -> list[Way]:
             if position.node.advice:
                 entries.setdefault(key, path)
                 continue
-            choices = 1 if position.node.kind == "red_flags" else len(position.node.answers)
-            for index in range(choices):
-                nxt = path + path_digit(index)
+            for digits, combos in _choices(kb, position.node):
+                nxt = path + digits
                 nkey = _key(kb, nxt, used)
                 p, c = following.get(nkey, (nxt, 0))
-                following[nkey] = (p, c + count)
+                following[nkey] = (p, c + count * combos)
         frontier = following
     # 2. Causes: every distinct set of scores, reasons and facts from each advice question,
     #    after the first way into that question (see the docstring for what is not combined).
@@ -126,6 +147,11 @@ def _all_ways(kb: Knowledge) -> list[Way]:
                 outcome = position
             record(key, path, outcome, count)
     return list(ways.values())
+
+
+def taps(kb: Knowledge, path: str) -> int:
+    """Screens answered on ``path`` (a checklist's digits are one tap)."""
+    return len(engine.screens(kb, path))
 
 
 def _named(kb: Knowledge, chosen: list[Any], facts: frozenset[str]) -> Any:
@@ -156,23 +182,76 @@ def _suffixes(kb: Knowledge, start: str) -> list[tuple[str, list[Any], frozenset
         following: dict[Any, tuple[str, list[Any], frozenset[str], str, int]] = {}
         for (node_id, _s, _r), (_n, chosen, facts, path, count) in frontier.items():
             node = kb.node(node_id)
-            for index, answer in enumerate(node.answers):
-                now = [*chosen, (node, answer)]
-                now_facts = facts | frozenset(answer.sets)
+            for picked, digits, combos in _picks(kb, node):
+                answers = [node.answers[i] for i in picked]
+                now = [*chosen, *((node, answer) for answer in answers)]
+                now_facts = facts | frozenset(f for answer in answers for f in answer.sets)
                 scores, reasons = _scores(now)
-                target = answer.next or f"end:{answer.end}"
+                nxt = node.next if node.kind == "checklist" else answers[0].next
+                end = node.end if node.kind == "checklist" else answers[0].end
+                target = nxt or f"end:{end}"
                 key = (target, scores, reasons, now_facts)
-                bucket = following if answer.next else found
+                bucket = following if nxt else found
                 if key in bucket:
                     old = bucket[key]
-                    bucket[key] = (old[0], old[1], old[2], old[3], old[4] + count)
+                    bucket[key] = (old[0], old[1], old[2], old[3], old[4] + count * combos)
                 else:
-                    bucket[key] = (target, now, now_facts, path + path_digit(index), count)
+                    bucket[key] = (target, now, now_facts, path + digits, count * combos)
         frontier = {(k[0], k[1], (k[2], k[3])): v for k, v in following.items()}
     return [
         (target.removeprefix("end:"), chosen, facts, path, count)
         for target, chosen, facts, path, count in found.values()
     ]
+
+
+def _choices(kb: Knowledge, node: Any) -> list[tuple[str, int]]:
+    """(path digits, number of paths) for each distinct answer to a screening screen."""
+    if node.kind == "red_flags":
+        return [(path_digit(0), 1)]
+    return [(digits, ways) for _picked, digits, ways in _picks(kb, node)]
+
+
+def _picks(kb: Knowledge, node: Any) -> list[tuple[list[int], str, int]]:
+    """(answers picked, path digits, number of paths) for each distinct answer to ``node``: one
+    per answer of a question; on a checklist one per class of combinations that add the same
+    points, reasons (in order), facts and signs (``checklist_classes``)."""
+    if node.kind != "checklist":
+        return [([i], path_digit(i), 1) for i in range(len(node.answers))]
+    return [
+        (picked, engine.encode_picks(len(node.answers), picked), ways)
+        for picked, ways in checklist_classes(kb, node)
+    ]
+
+
+def checklist_classes(kb: Knowledge, node: Any) -> list[tuple[list[int], int]]:
+    """A representative combination of each class of a checklist's combinations, and how many
+    combinations it stands for. Built option by option (a class of the first k options grows
+    by the next option or not), so the classes, not the 2**n combinations, are listed;
+    exclusive options are their own classes. Combinations with an emergency sign are one
+    class per sign set (the check ends there)."""
+
+    def effect(picked: list[int]) -> Any:
+        answers = [node.answers[i] for i in picked]
+        scores, reasons = _scores([(node, a) for a in answers])
+        signs = tuple(a.sign for a in answers if a.sign)
+        facts = frozenset(f for a in answers for f in a.sets)
+        return scores, reasons, facts, signs
+
+    classes: dict[Any, tuple[list[int], int]] = {effect([]): ([], 1)}
+    for index, answer in enumerate(node.answers):
+        if answer.exclusive:
+            continue
+        grown = dict(classes)
+        for picked, ways in classes.values():
+            now = [*picked, index]
+            key = effect(now)
+            old = grown.get(key)
+            grown[key] = (old[0], old[1] + ways) if old else (now, ways)
+        classes = grown
+    del classes[effect([])]  # nothing picked is no answer
+    found = list(classes.values())
+    found += [([i], 1) for i, answer in enumerate(node.answers) if answer.exclusive]
+    return found
 
 
 def _scores(chosen: list[Any]) -> tuple[Any, Any]:
@@ -240,12 +319,14 @@ def paths_to_nodes(kb: Knowledge) -> dict[str, str]:
     while queue:
         node = kb.node(queue.popleft())
         if node.kind == "red_flags":
-            targets = [(0, node.next)]
+            targets = [(path_digit(0), node.next)]
+        elif node.kind == "checklist":
+            targets = [(digits, node.next) for digits, _ways in _choices(kb, node)]
         else:
-            targets = [(i, answer.next) for i, answer in enumerate(node.answers)]
-        for index, nxt in targets:
+            targets = [(path_digit(i), answer.next) for i, answer in enumerate(node.answers)]
+        for digits, nxt in targets:
             if nxt and nxt not in paths:
-                path = paths[node.id] + path_digit(index)
+                path = paths[node.id] + digits
                 if isinstance(engine.current(kb, FlowState(path)), Step):
                     paths[nxt] = path
                     queue.append(nxt)

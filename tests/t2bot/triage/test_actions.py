@@ -31,7 +31,7 @@ def test_encode_decode(action: Action) -> None:
 def test_wire_codes_are_the_ones_already_sent() -> None:
     codes = [a.encode() for a in (actions.answer(3), actions.flag(2), actions.GO, actions.BACK)]
     assert codes == ["a3", "f2", "go", "bk"]
-    assert [v.value for v in Verb] == ["a", "f", "go", "bk", "rs", "x", "sv", "fu", "p"]
+    assert [v.value for v in Verb] == ["a", "f", "go", "bk", "rs", "x", "sv", "fu", "p", "ck"]
     assert actions.page(2).encode() == "p2"
 
 

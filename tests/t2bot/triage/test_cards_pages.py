@@ -39,15 +39,25 @@ def test_the_clinician_summary_replays_the_path(real_kb: Knowledge) -> None:
     result = next(results(real_kb))
     summary = summarize(real_kb, result)
     # One answer per question screen, in order, as labels the member tapped.
+    # (A checklist screen's answer is its bitmask in engine.checklist_width digits.)
     position = engine.current(real_kb, FlowState())
     answered = []
-    for digit in result.path:
+    rest, screens = result.path, 0
+    while rest:
         assert isinstance(position, Step)
-        if position.node.kind == "question":
-            answered.append(position.node.answers[int(digit, 36)].label)
-        position = engine.current(real_kb, FlowState(position.state.path + digit))
+        node = position.node
+        width = engine.checklist_width(len(node.answers)) if node.kind == "checklist" else 1
+        digits, rest = rest[:width], rest[width:]
+        if node.kind == "question":
+            answered.append(node.answers[int(digits, 36)].label)
+        elif node.kind == "checklist":
+            mask = int(digits, 36)
+            picked = [a.label for i, a in enumerate(node.answers) if mask >> i & 1]
+            answered.append("; ".join(picked))
+        else:
+            screens += 1
+        position = engine.current(real_kb, FlowState(position.state.path + digits))
     assert [answer for _q, answer in summary.answered] == answered
-    screens = sum(1 for d in result.path if d == "0")
     assert 1 <= len(summary.ruled_out) <= screens
     copy = plain_text(real_kb, summary)
     assert all(answer in copy for answer in answered)

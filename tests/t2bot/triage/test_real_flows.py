@@ -11,7 +11,14 @@ from t2bot.knowledge.model import Knowledge, Urgency, allowed
 from t2bot.triage import engine
 from t2bot.triage.cards import outcome_card, reminder_for
 from t2bot.triage.engine import Escalation, FlowState, Result, ShortEnding, Step
-from tests.t2bot.triage.flow_walk import NONE, all_paths, answer_by_labels, paths_to_nodes
+from tests.t2bot.triage.flow_walk import (
+    NONE,
+    all_clear,
+    all_paths,
+    answer_by_labels,
+    paths_to_nodes,
+    taps,
+)
 
 #: An adult, not pregnant, low back pain, every screening step all clear: the emergency screen,
 #: about you (2), where, legs, bladder/bowel/saddle/sex, crash or fever, the same-day and
@@ -151,12 +158,14 @@ def _reported(kb, sign_id: str):
     for node in kb.nodes:
         for index, answer in enumerate(node.answers):
             if answer.sign == sign_id and node.id in paths:
-                position = engine.answer(kb, FlowState(paths[node.id]), index)
+                state = FlowState(paths[node.id])
+                position = (
+                    engine.check(kb, state, [index])
+                    if node.kind == "checklist"
+                    else engine.answer(kb, state, index)
+                )
                 while isinstance(position, Step) and not position.node.advice:
-                    if position.node.kind == "red_flags":
-                        position = engine.proceed(kb, position.state)
-                    else:
-                        position = engine.answer(kb, position.state, 0)
+                    position = all_clear(kb, position)
                 return position
     raise AssertionError(f"no answer reports {sign_id}")
 
@@ -366,7 +375,7 @@ def test_every_path_ends_with_the_reminder_and_never_diagnoses(real_kb) -> None:
         assert not DIAGNOSIS.search(text), (state, DIAGNOSIS.search(text))
         assert not any(unit in text.lower() for unit in (" mg", "milligram", "ibuprofen")), state
         if isinstance(outcome, Result):
-            assert 8 <= len(state.path) <= MAX_TAPS, state  # taps including the safety screens
+            assert 8 <= taps(real_kb, state.path) <= MAX_TAPS, state  # incl. safety screens
             assert len(outcome.contributors) <= real_kb.meta.max_contributors
             for ranked in outcome.contributors:
                 assert ranked.reasons, (state, ranked.contributor.id)

@@ -19,7 +19,9 @@ A case file is a list of cases. Each case has:
                   emergency sign ends the check at once; otherwise Continue is tapped);
                   ``{on: node_id, ...}`` first gives all-clear answers until that screen,
                   then ticks (``tick``) or answers (``answer: label``) there; any other
-                  string is the label of an answer button.
+                  string is the label of an answer button. On a checklist screen an answer
+                  is one option's label or a list of labels (picked together, one tap);
+                  ``"<clear>"`` picks its first exclusive option ("None of these").
 ``urgency``       expected: ``emergency`` | ``same_day`` | ``soon`` | ``none`` (self-care or
                   out of scope).
 ``flags``         optional: sign ids the escalation must name.
@@ -216,6 +218,8 @@ def _answer(
     log: list[tuple[str, str]] | None = None,
 ) -> Step | Outcome:
     node = position.node
+    if node.kind == "checklist":
+        return _pick(kb, position, [label] if isinstance(label, str) else list(label), ticked, log)
     if node.kind != "question":
         raise CaseError(f"answer {label!r} given on safety screen {node.id}")
     options = [a.label for a in node.answers]
@@ -227,6 +231,30 @@ def _answer(
     if log is not None:
         log.append((node.id, label))
     return engine.answer(kb, position.state, options.index(label))
+
+
+def _pick(
+    kb: Knowledge,
+    position: Step,
+    labels: list[str],
+    ticked: list[str],
+    log: list[tuple[str, str]] | None = None,
+) -> Step | Outcome:
+    """Pick options on a checklist screen, in one tap (logged as the labels joined with
+    `` + ``, as ``tests.t2bot.triage.flow_walk.answer_by_labels`` reads them)."""
+    node = position.node
+    options = [a.label for a in node.answers]
+    missing = [label for label in labels if label not in options]
+    if missing or not labels:
+        raise CaseError(f"options {missing or labels!r} are not on {node.id}: {options}")
+    picked = sorted(options.index(label) for label in labels)
+    ticked += [sign for i in picked if (sign := node.answers[i].sign)]
+    if log is not None:
+        log.append((node.id, " + ".join(options[i] for i in picked)))
+    try:
+        return engine.check(kb, position.state, picked)
+    except engine.FlowError as error:
+        raise CaseError(f"{labels!r} on {node.id}: {error}") from None
 
 
 def _clear(
@@ -247,7 +275,10 @@ def _clear(
         else:
             if node.advice:
                 raise CaseError(f"<clear> would answer the advice question {node.id}")
-            position = _answer(kb, position, node.answers[0].label, ticked, log)
+            first = node.answers[0]
+            if node.kind == "checklist":
+                first = next((a for a in node.answers if a.exclusive), first)
+            position = _answer(kb, position, first.label, ticked, log)
     return position
 
 
