@@ -40,7 +40,7 @@ SAFE = [
 MAX_TAPS = 17
 OP = [
     *SAFE,
-    "The run after an aero-bar ride",
+    "On or after an aero-bar ride",
     " + ".join(
         [
             "It comes on in training",
@@ -56,7 +56,7 @@ OP = [
 ]
 AGGRESSIVE = [
     *SAFE,
-    "The run after an aero-bar ride",
+    "On or after an aero-bar ride",
     " + ".join(
         [
             "It comes on in training",
@@ -67,7 +67,7 @@ AGGRESSIVE = [
             "Running shoes in good shape",
         ]
     ),
-    "Keeping up stretching and core work",
+    "Keeping up my stretching + Regular core or back strength work",
 ]
 LOAD_JUMP = [
     *SAFE,
@@ -81,7 +81,7 @@ LOAD_JUMP = [
     ),
     " + ".join(
         [
-            "Keeping up stretching and core work",
+            "Keeping up my stretching + Regular core or back strength work",
             "Weekly training jumped",
         ]
     ),
@@ -349,7 +349,7 @@ def test_already_checked_and_unchanged_gives_self_care_with_when_to_go_back(real
                 "Shoes fairly new and broken in",
             ]
         ),
-        "Keeping up stretching and core work",
+        "Keeping up my stretching + Regular core or back strength work",
     ]
     checked = answer_by_labels(real_kb, [*before, "Yes, and nothing has changed", *tail])
     assert isinstance(checked, Result)
