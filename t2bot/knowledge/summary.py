@@ -162,7 +162,19 @@ def median(counts: Counter[int]) -> float:
     return sum(values) / 2
 
 
+#: The targets of issue 9, stated where the table is printed.
+TARGET_RESULT = 14
+TARGET_EMERGENCY = 2
+
+
 def tap_lines(kb: Knowledge) -> list[str]:
+    """The tap table: every path by answer kind, then the fewest taps to each emergency sign.
+
+    The targets: the median over every path to a ranked result (``result``) at most
+    ``TARGET_RESULT`` taps; every emergency sign reachable in at most ``TARGET_EMERGENCY``
+    taps (the fewest taps per sign: a member who has it taps it on the first screen). The
+    emergency row over every path also counts follow-ups that ask a sign again for members
+    who skimmed the first screen, so its median is longer; the target is not for that row."""
     table = tap_distribution(kb)
     lines = ["  taps to an answer, over every path (paths / min / median / max):"]
     for kind in KINDS:
@@ -172,17 +184,36 @@ def tap_lines(kb: Knowledge) -> list[str]:
                 f"    {kind:<10}{sum(counts.values()):>12} / {min(counts)} / "
                 f"{median(counts):g} / {max(counts)}"
             )
+    fewest = fewest_taps_to_signs(kb)
+    if fewest:
+        per_sign = Counter(fewest.values())
+        late = sorted(sign for sign, taps in fewest.items() if taps > TARGET_EMERGENCY)
+        lines.append(
+            "  fewest taps to each emergency sign (signs / min / median / max): "
+            f"{len(fewest)} / {min(per_sign)} / {median(per_sign):g} / {max(per_sign)}"
+        )
+        if late:
+            lines.append(f"    over {TARGET_EMERGENCY} taps: {', '.join(late)}")
+    result = table["result"]
+    lines.append(
+        f"  targets: result median <= {TARGET_RESULT} taps over every path"
+        f" ({'met' if result and median(result) <= TARGET_RESULT else 'not met'}); "
+        f"each emergency sign in <= {TARGET_EMERGENCY} taps"
+        f" ({'met' if fewest and max(fewest.values()) <= TARGET_EMERGENCY else 'not met'})"
+    )
     return lines
 
 
 def summarize(kb: Knowledge) -> str:
-    questions = sum(1 for node in kb.nodes if node.kind == "question")
+    questions = sum(1 for node in kb.nodes if node.kind in ("question", "checklist"))
+    checklists = sum(1 for node in kb.nodes if node.kind == "checklist")
+    ticked = f" ({checklists} tick-all-that-fit)" if checklists else ""
     screens = sum(1 for node in kb.nodes if node.kind == "red_flags")
     flags = sum(len(node.flags) for node in kb.nodes) + len(kb.signs)
     lines = [
         f"Knowledge OK (flow version {kb.version})",
         f"  red-flag screens: {screens} ({flags} warning signs, {len(kb.signs)} asked by answers)",
-        f"  questions:        {questions}",
+        f"  questions:        {questions}{ticked}",
         f"  endings:          {len(kb.endings)}",
         f"  facts, notes:     {len(kb.facts)}, {len(kb.notes)}",
         f"  contributors:     {len(kb.contributors)}",

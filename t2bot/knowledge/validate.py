@@ -574,9 +574,13 @@ def _entries_without(kb: Knowledge, screen: str, advice: set[str]) -> list[tuple
 
 def _for_a_group(kb: Knowledge, screen: str) -> bool:
     """A screen for one group of members: every answer that leads to it declares a fact."""
-    leading = [answer for node in kb.nodes for answer in node.answers if answer.next == screen] + [
-        node for node in kb.nodes if node.kind == "red_flags" and node.next == screen
-    ]
+    leading = [
+        answer
+        for node in kb.nodes
+        if node.kind == "question"
+        for answer in node.answers
+        if answer.next == screen
+    ] + [node for node in kb.nodes if node.kind != "question" and node.next == screen]
     return bool(leading) and all(not isinstance(item, Node) and bool(item.sets) for item in leading)
 
 

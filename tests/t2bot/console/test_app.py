@@ -22,7 +22,7 @@ from tests.t2bot.triage.flow_walk import all_paths
 #: The thread poster's check by number: four safety screens passed, then the answers.
 #: A rider of the thread through the whole check to a result (as in tests/test_cli.py).
 POSTER = [
-    *("11", "1", "1", "1", "1", "1", "1", "6", "8", "1"),
+    *("11", "1", "1", "1", "1", "1", "6", "8", "1"),
     *("1", "1", "1", "2", "1", "1", "1", "3", "5"),
 ]
 

@@ -70,7 +70,7 @@ def test_answers_to_the_same_screen_share_one_numbered_arrow(real_kb: Knowledge)
     assert {e.target: e.label for e in course} == {"sessions": "1-4", "assessed": "5-6"}
     assert [e.label for e in graph.edges if e.source == "habits"] == [""]  # all answers: no label
     assert graph.safety == ("red_flags",)  # the emergency screen comes first
-    assert graph.columns == ("about_age",)
+    assert graph.columns == ("about_you",)
 
 
 def test_a_new_kind_of_screen_is_drawn_from_its_answers_and_next(mini_kb: Knowledge) -> None:

@@ -98,3 +98,17 @@ def test_real_flow_taps_are_printed(real_kb: Knowledge) -> None:
     text = summarize(real_kb)
     assert "taps to an answer" in text and "result" in text
     assert Urgency.emergency.value in text
+
+
+def test_the_table_states_both_targets_and_names_late_signs(
+    real_kb: Knowledge, checklist_kb: Knowledge
+) -> None:
+    text = summarize(real_kb)
+    assert "fewest taps to each emergency sign (signs / min / median / max): " in text
+    assert "targets: result median <= 14 taps over every path" in text
+    late = [s for s, taps in fewest_taps_to_signs(real_kb).items() if taps > 2]
+    if late:
+        assert f"over 2 taps: {', '.join(sorted(late))}" in text
+    fixture = summarize(checklist_kb)
+    assert "questions:        4 (1 tick-all-that-fit)" in fixture
+    assert "(met); each emergency sign in <= 2 taps (met)" in fixture

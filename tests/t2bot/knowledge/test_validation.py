@@ -290,7 +290,7 @@ def test_emergency_sign_answer_must_not_go_on(real_folder: Path) -> None:
 def test_unknown_fact_is_named_with_its_line(real_folder: Path) -> None:
     edit(real_folder, "flow.yaml", "        sets: [pregnant]\n", "        sets: [pregnent]\n")
     problem = only_problem(real_folder)
-    assert "(id: about_pregnancy) > answers[1] > sets[0]" in problem
+    assert "(id: about_you) > answers[1] > sets[0]" in problem
     assert "fact 'pregnent' is not listed under 'facts'" in problem
 
 

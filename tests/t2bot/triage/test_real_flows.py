@@ -21,15 +21,14 @@ from tests.t2bot.triage.flow_walk import (
 )
 
 #: An adult, not pregnant, low back pain, every screening step all clear: the emergency screen,
-#: about you (2), where, legs, bladder/bowel/saddle/sex, crash or fever, the same-day and
-#: see-soon screens, duration and course.
+#: about you (one tap), where, bladder/bowel/saddle/sex (straight after where), legs, crash or
+#: fever, the same-day and see-soon screens, duration and course.
 SAFE = [
     NONE,
-    "18 or over",
-    "Neither",
+    "16 or over",
     "Low back",
-    "No, it stays in my back or buttock",
     "No changes",
+    "No, it stays in my back or buttock",
     "Neither",
     NONE,
     NONE,
@@ -267,9 +266,15 @@ def test_cauda_equina_and_leg_signs_are_asked_one_question_at_a_time(real_kb) ->
     reported = {a.sign for n in real_kb.nodes for a in n.answers if a.sign}
     for sign_id in ("both_legs", "leg_weakness", "bladder_bowel", "saddle_numbness"):
         assert sign_id in reported, sign_id
-    low_back = answer_by_labels(real_kb, [NONE, "18 or over", "Neither", "Low back"])
-    assert isinstance(low_back, Step) and low_back.node.id == "leg_symptoms"
+    low_back = answer_by_labels(real_kb, [NONE, "16 or over", "Low back"])
+    # Bladder, bowel, saddle and sexual function straight after where it hurts (the emergency
+    # follow-up comes as early as the flow allows), then the legs.
+    assert isinstance(low_back, Step) and low_back.node.id == "ces_check"
     assert low_back.node.kind == "question"
+    legs = answer_by_labels(real_kb, [NONE, "16 or over", "Low back", "No changes"])
+    assert isinstance(legs, Step) and legs.node.id == "leg_symptoms"
+    buttock = answer_by_labels(real_kb, [NONE, "16 or over", "Buttock or hip"])
+    assert isinstance(buttock, Step) and buttock.node.id == "ces_check"
 
 
 def test_screens_go_from_most_to_least_urgent(real_kb) -> None:
@@ -318,7 +323,7 @@ def test_stable_long_standing_patterns_stay_routine(real_kb) -> None:
             *SAFE[:4],
             "One leg, past the knee",
             "Both were fine",
-            *SAFE[5:9],
+            *SAFE[5:8],
             "Over 6 weeks, not clearly better",
             "No, not yet",
         ],
@@ -340,7 +345,7 @@ def test_stable_long_standing_patterns_stay_routine(real_kb) -> None:
 
 
 def test_already_checked_and_unchanged_gives_self_care_with_when_to_go_back(real_kb) -> None:
-    before = [*SAFE[:9], "Over 6 weeks, not clearly better"]
+    before = [*SAFE[:8], "Over 6 weeks, not clearly better"]
     tail = [
         "Runs alone",
         " + ".join(
@@ -360,7 +365,7 @@ def test_already_checked_and_unchanged_gives_self_care_with_when_to_go_back(real
 
 
 def test_scope_exits(real_kb) -> None:
-    elsewhere = answer_by_labels(real_kb, [*SAFE[:3], "Somewhere else (knee, foot…)"])
+    elsewhere = answer_by_labels(real_kb, [*SAFE[:2], "Somewhere else (knee, foot…)"])
     assert isinstance(elsewhere, ShortEnding) and elsewhere.ending.urgency is None
     child = answer_by_labels(real_kb, [NONE, "Under 16"])
     assert isinstance(child, ShortEnding) and child.ending.urgency is Urgency.soon
