@@ -43,10 +43,11 @@ def test_console_scripted_input_exits_0_at_end_of_input() -> None:
 def test_console_whole_check_as_the_thread_poster() -> None:
     # menu 1, the emergency screen with no sign (FIRST_NONE), about you and where (16 or over, low
     # back), the all-clear follow-ups, the same-day (6) and see-soon (8) screens with no sign,
-    # duration, then the thread poster's answers by number; then leave the menu
+    # duration, then the thread poster's answers by number (the ride checklist and the habits
+    # checklist take several numbers in one line); then leave the menu
     taps = [
         *("1", FIRST_NONE, "1", "1", "1", "1", "1", "6", "8", "1"),
-        *("1", "1", "1", "2", "1", "1", "1", "3", "5"),
+        *("1", "2 4 5 8 11 14 18 22", "1"),
         "3",
     ]
     result = run_bot("--console", stdin="\n".join(taps) + "\n")
@@ -62,7 +63,7 @@ def test_console_saves_to_the_sqlite_default_and_lists_it(tmp_path: Path) -> Non
     # ... "s" saves from the answer's pages, Enter goes back to the menu, 3 lists, Enter, quit.
     taps = [
         *("1", FIRST_NONE, "1", "1", "1", "1", "1", "6", "8", "1"),
-        *("1", "1", "1", "2", "1", "1", "1", "3", "5"),
+        *("1", "2 4 5 8 11 14 18 22", "1"),
         *("s", "", "3", "", "4"),
     ]
     result = run_bot(

@@ -158,7 +158,8 @@ def flow_graph(kb: Knowledge) -> FlowGraph:
                     Urgency.same_day.value,
                 )
             )
-        following = getattr(node, "next", None)
+        # a checklist goes on from the node itself (next, or end: result / an ending)
+        following = getattr(node, "next", None) or getattr(node, "end", None)
         if following:
             none_label = getattr(node, "none_label", "") if flags else ""
             graph.edges.append(Edge(node.id, target_box(following), none_label))

@@ -89,7 +89,9 @@ def test_every_example_loads_and_passes_the_checks(copy: Path) -> None:
         pytest.fail(f"the guide's examples do not load:\n{exc}")
     assert kb.contributor("fast_run_start").tips == ["ease_into_run"]
     assert kb.node("run_start").answers[0].weights == {"fast_run_start": 2}
-    assert all(a.next == "run_start" for a in kb.node("daily").answers)
+    assert kb.node("run_load").next == "run_start"
+    assert all(a.next == "run_kit" for a in kb.node("run_start").answers)
+    assert kb.node("run_kit").next == "habits"
     assert "cannot_settle" in {f.id for f in kb.node("warning_signs").flags}
     assert kb.stretch("standing_calf_stretch").addresses == ["fast_run_start"]
     assert kb.version != before.version  # a new question: open checks start over

@@ -223,12 +223,22 @@ def _picks(kb: Knowledge, node: Any) -> list[tuple[list[int], str, int]]:
     ]
 
 
+#: Checklists with at most this many options (not counting exclusive ones) are walked in
+#: every class of combinations. A larger one (the cause checklists: 15-22 options, each with
+#: its own reason, so nearly 2**n classes) is walked in every combination of at most
+#: ``LARGE_CHECKLIST_PICKS`` options: every option alone and with every other option of the
+#: same screen, times every class of the other screens. Members who tick more are covered
+#: by the case suite (tests/t2bot/triage/cases/) and by the knowledge check's per-item tests.
+FULL_CHECKLIST = 10
+LARGE_CHECKLIST_PICKS = 2
+
+
 def checklist_classes(kb: Knowledge, node: Any) -> list[tuple[list[int], int]]:
     """A representative combination of each class of a checklist's combinations, and how many
     combinations it stands for. Built option by option (a class of the first k options grows
     by the next option or not), so the classes, not the 2**n combinations, are listed;
     exclusive options are their own classes. Combinations with an emergency sign are one
-    class per sign set (the check ends there)."""
+    class per sign set (the check ends there). Large checklists: see ``FULL_CHECKLIST``."""
 
     def effect(picked: list[int]) -> Any:
         answers = [node.answers[i] for i in picked]
@@ -238,11 +248,15 @@ def checklist_classes(kb: Knowledge, node: Any) -> list[tuple[list[int], int]]:
         return scores, reasons, facts, signs
 
     classes: dict[Any, tuple[list[int], int]] = {effect([]): ([], 1)}
+    options = sum(1 for answer in node.answers if not answer.exclusive)
+    most = len(node.answers) if options <= FULL_CHECKLIST else LARGE_CHECKLIST_PICKS
     for index, answer in enumerate(node.answers):
         if answer.exclusive:
             continue
         grown = dict(classes)
         for picked, ways in classes.values():
+            if len(picked) >= most:
+                continue
             now = [*picked, index]
             key = effect(now)
             old = grown.get(key)

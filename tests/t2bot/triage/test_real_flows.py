@@ -36,39 +36,54 @@ SAFE = [
 ]
 #: Taps to a result on the longest path (aero, with the leg test, a fall follow-up and "already
 #: checked"); the distribution is printed by ``bot.py --check-knowledge``.
-MAX_TAPS = 22
+MAX_TAPS = 17
 OP = [
     *SAFE,
-    "On the run after a ride",
-    "Aero, but I rarely train aero",
-    "Longest ever in aero",
-    "Had a pro bike fit",
-    "Neck and shoulders sore",
-    "Bricks often · shoes fine",
-    "Stretching less than before",
-    "Didn't try, or not sure",
-    "None of these",
+    "On or after an aero-bar ride",
+    " + ".join(
+        [
+            "It comes on in training",
+            "I rarely train on aero bars",
+            "My longest time in aero so far",
+            "Had a pro bike fit",
+            "Neck and shoulders got sore in aero",
+            "I often run straight off the bike (bricks)",
+            "Running shoes in good shape",
+        ]
+    ),
+    "Stretching less than I used to",
 ]
 AGGRESSIVE = [
     *SAFE,
-    "On the run after a ride",
-    "Aero, I train aero a lot",
-    "About my usual or less",
-    "Very low, aggressive front end",
-    "Low back ached on the bike",
-    "Bricks often · shoes fine",
-    "Keeping up both as usual",
-    "Didn't try, or not sure",
-    "None of these",
+    "On or after an aero-bar ride",
+    " + ".join(
+        [
+            "It comes on in training",
+            "I train on aero bars a lot",
+            "Very low, aggressive front end",
+            "Low back ached on the bike",
+            "I often run straight off the bike (bricks)",
+            "Running shoes in good shape",
+        ]
+    ),
+    "Keeping up my stretching + Regular core or back strength work",
 ]
 LOAD_JUMP = [
     *SAFE,
-    "On runs alone",
-    "Much longer than ever",
-    "Fairly new, broken in",
-    "Keeping up both as usual",
-    "Didn't try, or not sure",
-    "Weekly training jumped",
+    "Runs alone",
+    " + ".join(
+        [
+            "It comes on in training",
+            "Much longer than I have run before",
+            "Shoes fairly new and broken in",
+        ]
+    ),
+    " + ".join(
+        [
+            "Keeping up my stretching + Regular core or back strength work",
+            "Weekly training jumped",
+        ]
+    ),
 ]
 DIAGNOSIS = re.compile(
     r"\byou(?: have|'ve got| are suffering from) (?:a |an )?(?:sciatica|slipped|herniat|bulg|disc|"
@@ -332,12 +347,14 @@ def test_stable_long_standing_patterns_stay_routine(real_kb) -> None:
 def test_already_checked_and_unchanged_gives_self_care_with_when_to_go_back(real_kb) -> None:
     before = [*SAFE[:8], "Over 6 weeks, not clearly better"]
     tail = [
-        "On runs alone",
-        "A usual run",
-        "Fairly new, broken in",
-        "Keeping up both as usual",
-        "Didn't try, or not sure",
-        "None of these",
+        "Runs alone",
+        " + ".join(
+            [
+                "It comes on in training",
+                "Shoes fairly new and broken in",
+            ]
+        ),
+        "Keeping up my stretching + Regular core or back strength work",
     ]
     checked = answer_by_labels(real_kb, [*before, "Yes, and nothing has changed", *tail])
     assert isinstance(checked, Result)
