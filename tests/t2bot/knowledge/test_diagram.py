@@ -259,10 +259,19 @@ def test_a_new_kind_of_screen_is_paged_too(mini_kb: Knowledge) -> None:
 
 @needs_dot
 def test_png_pages_are_sharp_on_a4(real_kb: Knowledge) -> None:
-    for data in diagram.render_pages(flow_graph(real_kb), "png"):
-        width = int.from_bytes(data[16:20], "big")
-        height = int.from_bytes(data[20:24], "big")
-        assert max(width, height) >= 1800  # 10.9 in at 200 dpi, less what the page leaves
+    """Each PNG page has 200 pixels per inch of the size it prints at (its drawing fitted to A4,
+    never enlarged), so a printed page is as sharp as the PDF's at arm's length."""
+    graph = flow_graph(real_kb)
+    pngs = diagram.render_pages(graph, "png")
+    svgs = diagram.render_pages(graph, "svg")
+    assert len(pngs) == len(svgs)
+    for png, svg in zip(pngs, svgs, strict=True):
+        width = int.from_bytes(png[16:20], "big")
+        height = int.from_bytes(png[20:24], "big")
+        inches_w, inches_h = diagram.svg_size(svg)
+        assert max(inches_w, inches_h) <= 11.7  # fits A4 the way round it prints
+        assert width / inches_w >= 0.97 * diagram.PNG_DPI
+        assert height / inches_h >= 0.97 * diagram.PNG_DPI
 
 
 def test_the_documented_diagram_commands_name_formats_it_draws() -> None:
