@@ -29,7 +29,8 @@ _Key = tuple[str, int, str]
 
 
 class FlowMemo:
-    """``apply`` and ``current`` of ``t2bot.triage``, remembered per (path, ticks, action)."""
+    """``apply`` and ``current`` of ``t2bot.triage``, remembered per (path, ticks, action and
+    the options it picks)."""
 
     def __init__(self, maxsize: int = MAX_ENTRIES) -> None:
         self.maxsize = maxsize
@@ -44,7 +45,9 @@ class FlowMemo:
 
     def apply(self, kb: Knowledge, state: FlowState, action: Action) -> Position:
         """``actions.apply(kb, state, action)``."""
-        key = (state.path, state.ticks, action.encode())
+        # A checklist answer's picks are not in its wire code ("ck"): they are part of the key.
+        picks = ",".join(map(str, action.picked))
+        key = (state.path, state.ticks, f"{action.encode()}:{picks}")
         return self._get(kb, key, lambda: actions.apply(kb, state, action))
 
     def _get(self, kb: Knowledge, key: _Key, compute: Callable[[], Position]) -> Position:

@@ -18,6 +18,11 @@ def moves_of(step: Step) -> list[actions.Action]:
     node = step.node
     if node.kind == "red_flags":
         found = [actions.flag(i) for i in range(len(node.flags))] + [actions.GO]
+    elif node.kind == "checklist":  # one option, two together, every free option
+        free = [i for i, a in enumerate(node.answers) if not a.exclusive]
+        alone = [(i,) for i, a in enumerate(node.answers) if a.exclusive]
+        picks = [(i,) for i in free] + [tuple(free[:2]), tuple(free)] + alone
+        found = [actions.check(p) for p in picks]
     else:
         found = [actions.answer(i) for i in range(len(node.answers))]
     return [*found, actions.BACK, actions.RESTART]
@@ -84,3 +89,25 @@ def test_the_memo_keeps_at_most_maxsize_positions(real_kb: Knowledge) -> None:
     misses = memo.misses
     memo.current(real_kb, start)  # the oldest entry went first
     assert memo.misses == misses + 1
+
+
+def test_two_picks_on_one_checklist_are_remembered_apart(checklist_kb: Knowledge) -> None:
+    """The picks are not in a checklist answer's wire code: the memo must key on them, or the
+    first member's picks would be served to everyone on that screen (a found bug)."""
+    memo = FlowMemo()
+    state = engine.start()
+    while True:
+        position = engine.current(checklist_kb, state)
+        assert isinstance(position, Step)
+        if position.node.kind == "checklist":
+            break
+        move = actions.GO if position.node.kind == "red_flags" else actions.answer(0)
+        nxt = actions.apply(checklist_kb, state, move)
+        assert isinstance(nxt, Step)
+        state = nxt.state
+    free = [i for i, a in enumerate(position.node.answers) if not a.exclusive]
+    first = memo.apply(checklist_kb, state, actions.check((free[0],)))
+    both = memo.apply(checklist_kb, state, actions.check(tuple(free[:2])))
+    assert first == actions.apply(checklist_kb, state, actions.check((free[0],)))
+    assert both == actions.apply(checklist_kb, state, actions.check(tuple(free[:2])))
+    assert first != both
