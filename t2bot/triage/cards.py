@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import re
 
+from t2bot.knowledge.limits import FIELD_VALUE
 from t2bot.knowledge.model import Answer, Flag, Knowledge, Node, Tip, Urgency
-from t2bot.render.card import Card, Section, sections_of
+from t2bot.render.card import CARD_DESCRIPTION, Card, Section, problems, sections_of
 from t2bot.render.sources import source_lines
 from t2bot.settings import DEFAULT_EMERGENCY_NUMBER, check_emergency_number
 from t2bot.stretches.cards import duration
@@ -214,15 +215,21 @@ def page_card(kb: Knowledge, result: Result, page: str, emergency_number: str) -
     title = kb.meta.words.result_title
     if page != "summary":
         title = f"{title}: {page_label(kb, page)}"
-    body, sections = build(kb, result)
-    return Card(
-        title,
-        fill(body, emergency_number),
-        tuple(sections),
-        kb.meta.professional_reminder,
-        None,
-        finished=True,
-    )
+
+    def card(body: str, sections: list[Section]) -> Card:
+        return Card(
+            title,
+            fill(body, emergency_number),
+            tuple(sections),
+            kb.meta.professional_reminder,
+            None,
+            finished=True,
+        )
+
+    made = card(*build(kb, result))
+    if page == "clinician" and problems(made):  # many ticks: the same answers once, to copy
+        made = card(*_clinician_copy_only(kb, result))
+    return made
 
 
 def first_sentence(text: str) -> str:
@@ -316,6 +323,30 @@ def _clinician(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
     copy = plain_text(kb, summary)
     body = f"{words.clinician_intro}\n\n{words.clinician_copy}\n```text\n{copy}\n```"
     return body, sections
+
+
+def _clinician_copy_only(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
+    """The clinician page when the formatted list and its plain-text copy do not both fit one
+    message (a member who ticked most options): the copy alone holds every answer, once. A
+    copy too long for the text goes on in further parts, each its own block to copy."""
+    words = kb.meta.words
+    copy = plain_text(kb, summarize(kb, result))
+    body = f"{words.clinician_intro}\n\n{words.clinician_copy}\n```text\n{copy}\n```"
+    if len(body) <= CARD_DESCRIPTION:
+        return body, []
+    parts: list[list[str]] = [[]]
+    for line in copy.split("\n"):
+        if len("\n".join([*parts[-1], line])) > FIELD_VALUE - len("```text\n\n```"):
+            parts.append([])
+        parts[-1].append(line)
+    sections = [
+        Section(
+            words.clinician_copy if i == 0 else f"{words.clinician_copy} (continued)",
+            (f"```text\n{chr(10).join(part)}\n```",),
+        )
+        for i, part in enumerate(parts)
+    ]
+    return words.clinician_intro, sections
 
 
 def _sources(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:

@@ -86,3 +86,58 @@ def test_each_page_has_its_own_title_and_the_reminder(real_kb: Knowledge) -> Non
         page_card(real_kb, result, page, "112").footer == real_kb.meta.professional_reminder
         for page in PAGES
     )
+
+
+def _ticking_everything(kb: Knowledge, seed: int) -> Iterator[Result]:
+    """Members who tick every option that fits them on each checklist (at most one of a group
+    of alternatives), with varied answers elsewhere: the longest answers a result can have.
+    The all-paths walk samples large checklists in pairs, so these paths need their own test."""
+    import random
+
+    from t2bot.triage import actions
+
+    rng = random.Random(seed)
+    for _ in range(120):
+        position = engine.current(kb, engine.start())
+        while isinstance(position, Step):
+            node = position.node
+            if node.kind == "red_flags":
+                move = actions.GO
+            elif node.kind == "checklist":
+                picked: list[int] = []
+                groups: set[str] = set()
+                for i, answer in enumerate(node.answers):
+                    group = getattr(answer, "one_of", None)
+                    if answer.exclusive or answer.sign or group in groups:
+                        continue
+                    if group is not None:
+                        groups.add(group)
+                    picked.append(i)
+                move = actions.check(picked)
+            else:
+                calm = [
+                    i
+                    for i, a in enumerate(node.answers)
+                    if not a.sign and (a.end in (None, "result"))
+                ]
+                move = actions.answer(rng.choice(calm or [0]))
+            position = actions.apply(kb, position.state, move)
+        if isinstance(position, Result):
+            yield position
+
+
+def test_pages_fit_when_a_member_ticks_everything(real_kb: Knowledge) -> None:
+    from t2bot.render.card import cut_marks, problems
+
+    seen = 0
+    for result in _ticking_everything(real_kb, seed=9):
+        seen += 1
+        for page in PAGES:
+            card = page_card(real_kb, result, page, "112")
+            assert not problems(card) and not cut_marks(card), (page, problems(card))
+        clinician = page_card(real_kb, result, "clinician", "112").text()
+        summary = summarize(real_kb, result)
+        for _question, answer in summary.answered:  # every answer is there, whichever layout
+            for label in answer.split("; "):
+                assert label in clinician
+    assert seen >= 50
