@@ -399,9 +399,9 @@ def _groups(node: Node, here: Place) -> Iterator[Problem]:
         if len(indices) < 2:
             yield (
                 (*here, "answers", indices[0], "one_of"),
-                f"no other option of this checklist has 'one_of: {group}'; a group needs at "
-                "least two options that exclude each other (mistyped?)"
-                f"{did_you_mean(group, set(members) - {group})}",
+                f"no other option of this checklist has 'one_of: {group}'"
+                f"{did_you_mean(group, set(members) - {group})}: a group needs at least two "
+                "options that exclude each other",
             )
 
 
