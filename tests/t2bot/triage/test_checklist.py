@@ -324,3 +324,55 @@ def test_the_all_paths_walk_merges_grouped_combinations_exactly(grouped_kb: Know
                 groups = [habits.answers[i].one_of for i in screen.picked]
                 named = [g for g in groups if g]
                 assert len(named) == len(set(named))
+
+
+#: Options of the real cause checklists that exclude each other (knowledge/flow.yaml).
+REAL_ALTERNATIVES = [
+    ("aero_bike", "I rarely train on aero bars", "I train on aero bars a lot"),
+    ("aero_bike", "I train on aero bars sometimes", "I train on aero bars a lot"),
+    ("aero_bike", "Had a pro bike fit", "Never had a bike fit"),
+    ("aero_bike", "Running shoes worn or high mileage", "Running shoes in good shape"),
+    ("aero_bike", "Brand-new running shoes, not run in yet", "Running shoes in good shape"),
+    (
+        "aero_bike",
+        "I often run straight off the bike (bricks)",
+        "I rarely run straight off the bike",
+    ),
+    ("road_bike", "The ride was much longer than ever", "The ride was a bit longer than usual"),
+    ("road_bike", "Had a pro bike fit, comfortable", "Never had a bike fit"),
+    ("road_bike", "Running shoes worn or high mileage", "Brand-new running shoes, not run in yet"),
+    ("run_load", "Shoes worn or high mileage", "Shoes fairly new and broken in"),
+    ("neck_setup", "Never had a bike fit", "Had a pro bike fit"),
+    ("habits", "Stretching less than I used to", "I have never had a stretching routine"),
+    ("habits", "I have never had a stretching routine", "Keeping up my stretching"),
+    ("habits", "No core or back strength work", "Regular core or back strength work"),
+    ("habits", "Hip: the other thigh stayed flat", "Hip: the other thigh lifted off the bed"),
+    ("habits", "Leg raise: nearly upright, both legs", "Leg raise: about halfway or lower"),
+]
+#: ... and options that can both be true, which stay free.
+REAL_TOGETHER = [
+    ("aero_bike", "It comes on in training", "It comes on in races"),
+    ("aero_bike", "My longest time in aero so far", "Longer in aero than usual"),
+    ("swim_sets", "Head up a lot (sighting, breaststroke)", "I lift my head to breathe"),
+    ("habits", "Leg raise: about halfway or lower", "Leg raise: pain or tingling down the leg"),
+    ("habits", "Stretching less than I used to", "No core or back strength work"),
+]
+
+
+@pytest.mark.parametrize(("node_id", "first", "second"), REAL_ALTERNATIVES + REAL_TOGETHER)
+def test_the_real_cause_checklists_refuse_only_true_alternatives(
+    real_kb: Knowledge, node_id: str, first: str, second: str
+) -> None:
+    from tests.t2bot.triage.flow_walk import paths_to_nodes
+
+    state = FlowState(paths_to_nodes(real_kb)[node_id])
+    step = engine.current(real_kb, state)
+    assert isinstance(step, Step) and step.node.id == node_id
+    labels = [answer.label for answer in step.node.answers]
+    picked = [labels.index(first), labels.index(second)]
+    if (node_id, first, second) in REAL_ALTERNATIVES:
+        with pytest.raises(PicksConflict) as raised:
+            engine.check(real_kb, state, picked)
+        assert set(raised.value.labels) == {first, second}
+    else:
+        engine.check(real_kb, state, picked)  # no PicksConflict
