@@ -32,7 +32,7 @@ from t2bot.triage.cards import (
     page_label,
     step_card,
 )
-from t2bot.triage.engine import FlowError, FlowState, Outcome, Result, Step
+from t2bot.triage.engine import FlowError, FlowState, Outcome, PicksConflict, Result, Step
 from t2bot.triage.ids import BadFlowId, FlowId
 from t2bot.triage.memo import FlowMemo
 from t2discord.client import T2Bot, feature_cog
@@ -231,6 +231,9 @@ class Triage(commands.Cog):
                 await self.show_page(interaction, kb, fid.member_id, state, action.index or 0)
                 return
             position = self.memo.apply(kb, state, action)
+        except PicksConflict as conflict:  # two alternatives in the menu: the screen stays
+            await refuse(interaction, conflict.message)
+            return
         except FlowError:
             await refuse(interaction, INVALID)
             return

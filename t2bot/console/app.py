@@ -125,6 +125,8 @@ def triage(
             return True
         try:
             position = _apply(kb, position, choice)
+        except engine.PicksConflict as conflict:  # two alternatives: ask again
+            write(conflict.message)
         except engine.FlowError:  # a checklist combination it does not allow
             write("That option goes alone: type just its number, or the others without it.")
         except ValueError:

@@ -487,8 +487,8 @@ def _line_text(text: str, mark: yaml.Mark | None) -> str:
 
 def flow_version(knowledge: Knowledge) -> str:
     """Hash of what a tap means: which buttons exist, where they lead and what they count for.
-    Rewording keeps open checks valid; adding, removing or reordering answers, or changing their
-    points, makes old buttons stale (members are asked to start over)."""
+    Rewording keeps open checks valid; adding, removing or reordering answers, changing their
+    points or their ``one_of`` groups, makes old buttons stale (members are asked to start over)."""
     shape = {
         "start": knowledge.start,
         "nodes": [
@@ -499,6 +499,7 @@ def flow_version(knowledge: Knowledge) -> str:
                 [
                     [a.next, a.end, sorted(a.weights.items()), a.why, a.sign, sorted(a.sets)]
                     + ([a.exclusive] if n.kind == "checklist" else [])
+                    + ([a.one_of] if a.one_of is not None else [])
                     for a in n.answers
                 ],
                 [[f.id, f.urgency.value, sorted(f.unless), f.alone] for f in n.flags],

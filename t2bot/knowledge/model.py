@@ -141,6 +141,9 @@ class Answer(Strict):
     """Checklist options only: a grey line under the option in the menu."""
     exclusive: bool = False
     """Checklist options only: this option is picked alone ("None of these", "Not sure")."""
+    one_of: Id | None = None
+    """Checklist options only: a group id; the options of one checklist that share it are
+    alternatives ("rarely" / "sometimes" / "a lot"): the member picks at most one of them."""
     next: Id | None = None
     """Node to go to. Exactly one of ``next`` and ``end`` is set (checklist options have
     neither: the node's ``next`` or ``end`` applies to every combination)."""

@@ -6,7 +6,7 @@ from collections import Counter
 from functools import cache
 
 from t2bot.knowledge.model import Flag, Knowledge, Node, Urgency
-from t2bot.knowledge.validate import count_paths
+from t2bot.knowledge.validate import checklist_units, count_paths
 
 #: Outcome kinds in the tap table: the urgencies, then the ranked result and short endings.
 KINDS = ("emergency", "same_day", "soon", "result", "ending")
@@ -88,16 +88,18 @@ ChecklistClass = tuple[frozenset[str], frozenset[str], bool]
 def checklist_classes(kb: Knowledge, node: Node) -> Counter[ChecklistClass]:
     """A checklist's combinations of options grouped by what they add: (signs that do not end
     the check, facts, whether an emergency sign ends it) -> how many combinations. Built option
-    by option, so 25 options cost 25 merges, not 2**25 combinations."""
+    by option, so 25 options cost 25 merges, not 2**25 combinations; a ``one_of`` group adds
+    none or exactly one of its options."""
     classes: Counter[ChecklistClass] = Counter({(frozenset(), frozenset(), False): 1})
-    for answer in node.answers:
-        if answer.exclusive:
-            continue
-        emergency = bool(answer.sign) and kb.sign(answer.sign or "").urgency is Urgency.emergency
-        sign = frozenset([answer.sign]) if answer.sign and not emergency else frozenset()
+    for unit in checklist_units(node):  # none of a unit, or exactly one of its options
         grown: Counter[ChecklistClass] = Counter(classes)
-        for (signs, facts, urgent), count in classes.items():
-            grown[(signs | sign, facts | frozenset(answer.sets), urgent or emergency)] += count
+        for answer in unit:
+            emergency = (
+                bool(answer.sign) and kb.sign(answer.sign or "").urgency is Urgency.emergency
+            )
+            sign = frozenset([answer.sign]) if answer.sign and not emergency else frozenset()
+            for (signs, facts, urgent), count in classes.items():
+                grown[(signs | sign, facts | frozenset(answer.sets), urgent or emergency)] += count
         classes = grown
     classes[(frozenset(), frozenset(), False)] -= 1  # nothing picked is no answer
     for answer in node.answers:

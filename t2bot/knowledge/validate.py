@@ -12,7 +12,7 @@ from typing import Any, get_args
 
 from rapidfuzz import fuzz, process
 
-from t2bot.knowledge.model import THREAD_SOURCE, Flag, Knowledge, Node, Stretch, Urgency
+from t2bot.knowledge.model import THREAD_SOURCE, Answer, Flag, Knowledge, Node, Stretch, Urgency
 from t2bot.triage.engine import checklist_width
 from t2bot.triage.ids import MAX_PATH
 
@@ -215,6 +215,12 @@ def _flow_shape(kb: Knowledge) -> Iterator[Problem]:
                         (*here, "answers", a_index),
                         "'description' and 'exclusive' are only for checklist options",
                     )
+                if answer.one_of is not None:
+                    yield (
+                        (*here, "answers", a_index, "one_of"),
+                        "'one_of' is only for checklist options (a question's answers already "
+                        "exclude each other)",
+                    )
         if node.kind == "question":
             if len(node.answers) < 2:
                 yield (*here, "answers"), "a question needs at least two answers"
@@ -343,7 +349,7 @@ def _checklist_shape(
             (*here, "answers"),
             f"{len(node.answers)} options; a Discord menu holds at most {MAX_OPTIONS}",
         )
-    if sum(not answer.exclusive for answer in node.answers) < 2:
+    if len(checklist_units(node)) < 2:
         yield (
             (*here, "answers"),
             "a checklist needs at least two options that can be picked together "
@@ -374,6 +380,47 @@ def _checklist_shape(
                 (*here, "answers", a_index),
                 "checklist options have no 'next' or 'end': set them on the node",
             )
+    yield from _groups(node, here)
+
+
+def _groups(node: Node, here: Place) -> Iterator[Problem]:
+    """``one_of`` groups: two or more options each, none of them exclusive."""
+    members: dict[str, list[int]] = {}
+    for a_index, answer in enumerate(node.answers):
+        if answer.one_of is None:
+            continue
+        members.setdefault(answer.one_of, []).append(a_index)
+        if answer.exclusive:
+            yield (
+                (*here, "answers", a_index, "one_of"),
+                "an exclusive option is already picked alone: leave out 'one_of'",
+            )
+    for group, indices in members.items():
+        if len(indices) < 2:
+            yield (
+                (*here, "answers", indices[0], "one_of"),
+                f"no other option of this checklist has 'one_of: {group}'"
+                f"{did_you_mean(group, set(members) - {group})}: a group needs at least two "
+                "options that exclude each other",
+            )
+
+
+def checklist_units(node: Node) -> list[list[Answer]]:
+    """A checklist's non-exclusive options as units a combination takes at most one member
+    of: each ``one_of`` group (its options) and each ungrouped option alone, in order."""
+    units: list[list[Answer]] = []
+    groups: dict[str, list[Answer]] = {}
+    for answer in node.answers:
+        if answer.exclusive:
+            continue
+        if answer.one_of is None:
+            units.append([answer])
+        elif answer.one_of in groups:
+            groups[answer.one_of].append(answer)
+        else:
+            groups[answer.one_of] = [answer]
+            units.append(groups[answer.one_of])
+    return units
 
 
 def _unknown_fact(fact: str) -> str:
@@ -654,7 +701,8 @@ def _followups(kb: Knowledge) -> Iterator[Problem]:
 
 def checklist_combinations(kb: Knowledge, node: Node) -> tuple[int, int]:
     """(combinations that end the check with an emergency sign, combinations that go on) of
-    a checklist: every non-empty set of options, exclusive options alone."""
+    a checklist: every non-empty set of options, exclusive options alone, at most one option
+    of each ``one_of`` group."""
 
     def emergency(answer: Any) -> bool:
         return bool(
@@ -663,9 +711,11 @@ def checklist_combinations(kb: Knowledge, node: Node) -> tuple[int, int]:
             and kb.sign(answer.sign).urgency is Urgency.emergency
         )
 
-    free = [a for a in node.answers if not a.exclusive]
     alone = [a for a in node.answers if a.exclusive]
-    safe = sum(not emergency(a) for a in free)
-    going = 2**safe - 1 + sum(not emergency(a) for a in alone)
-    total = 2 ** len(free) - 1 + len(alone)
+    total = going = 1
+    for unit in checklist_units(node):
+        total *= 1 + len(unit)  # none of the unit, or one of its options
+        going *= 1 + sum(not emergency(a) for a in unit)
+    going += -1 + sum(not emergency(a) for a in alone)
+    total += -1 + len(alone)
     return total - going, going

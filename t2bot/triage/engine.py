@@ -53,15 +53,38 @@ def encode_picks(options: int, picked: list[int]) -> str:
     return to_base36(mask).rjust(checklist_width(options), "0")
 
 
+class PicksConflict(FlowError):
+    """Two alternatives of one ``one_of`` group were picked together (a member can do this in
+    the menu): ``message`` asks them to pick the one that fits."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__("two options of one group picked together")
+        self.labels = (first, second)
+
+    @property
+    def message(self) -> str:
+        first, second = self.labels
+        return f"You picked both “{first}” and “{second}”: pick the one that fits."
+
+
 def check_picks(node: Node, picked: list[int]) -> None:
     """``FlowError`` unless ``picked`` is a combination this checklist allows: at least one
-    option, each once and on the screen, an exclusive option ("None of these") alone."""
+    option, each once and on the screen, an exclusive option ("None of these") alone, at most
+    one option of each ``one_of`` group (``PicksConflict`` names the first two clashing)."""
     if not picked or len(set(picked)) != len(picked):
         raise FlowError("pick at least one option, each once")
     if any(not 0 <= i < len(node.answers) for i in picked):
         raise FlowError("no such option on this screen")
     if len(picked) > 1 and any(node.answers[i].exclusive for i in picked):
         raise FlowError("this option is picked alone")
+    seen: dict[str, Answer] = {}
+    for index in sorted(picked):
+        answer = node.answers[index]
+        if answer.one_of is None:
+            continue
+        if answer.one_of in seen:
+            raise PicksConflict(seen[answer.one_of].label, answer.label)
+        seen[answer.one_of] = answer
 
 
 @dataclass(frozen=True)
@@ -223,7 +246,10 @@ def _picks(node: Node, digits: str) -> list[int]:
     if mask >> len(node.answers):
         raise FlowError("no such option on this screen")
     picked = [i for i in range(len(node.answers)) if mask >> i & 1]
-    check_picks(node, picked)
+    try:
+        check_picks(node, picked)
+    except PicksConflict:  # no menu of ours produced this path: not the member's slip
+        raise FlowError("two alternatives in one checklist answer") from None
     return picked
 
 

@@ -215,7 +215,11 @@ def _random_picks(node: Any, rng: random.Random) -> list[int]:
         return [rng.choice(alone)]
     if not together:
         return [rng.randrange(len(node.answers))]
-    return sorted(rng.sample(together, rng.randint(1, len(together))))
+    picked = rng.sample(together, rng.randint(1, len(together)))
+    groups = [node.answers[i].one_of for i in picked]  # at most one of each one_of group
+    return sorted(
+        i for n, i in enumerate(picked) if groups[n] is None or groups[n] not in groups[:n]
+    )
 
 
 async def t2_member(d: Driver, user: FakeUser, plan: list[PlanStep], stretch_query: str) -> None:

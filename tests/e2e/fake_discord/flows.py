@@ -61,13 +61,18 @@ def _search(kb: Knowledge, node_id: str, taps: list[Tap], seen: set[str]) -> lis
 
 
 def checklist_picks(node: Node) -> list[int]:
-    """On a checklist: every option that adds points and reports no sign, else the first
-    option that reports none."""
-    scoring = [
-        i
-        for i, a in enumerate(node.answers)
-        if not a.exclusive and not a.sign and any(w > 0 for w in a.weights.values())
-    ]
+    """On a checklist: every option that adds points and reports no sign (the first of each
+    ``one_of`` group only), else the first option that reports none."""
+    scoring: list[int] = []
+    groups: set[str] = set()
+    for i, a in enumerate(node.answers):
+        if a.exclusive or a.sign or not any(w > 0 for w in a.weights.values()):
+            continue
+        if a.one_of is not None:
+            if a.one_of in groups:
+                continue
+            groups.add(a.one_of)
+        scoring.append(i)
     return scoring or [next(i for i, a in enumerate(node.answers) if not a.sign)]
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from t2bot.console.app import checklist_numbers, main_menu
 from t2bot.knowledge.model import Knowledge
+from tests.t2bot.triage import grouped as g
+from tests.t2bot.triage.grouped import grouped_kb
+
+__all__ = ["grouped_kb"]  # a fixture
 
 #: Menu 1, both safety screens passed, "Lower back on the run", "Yes, by far".
 TO_HABITS = ("1", "3", "4", "1", "1")
@@ -47,3 +51,12 @@ def test_numbers_are_parsed_strictly() -> None:
         except ValueError:
             continue
         raise AssertionError(bad)
+
+
+def test_two_alternatives_are_named_and_the_question_asked_again(grouped_kb: Knowledge) -> None:
+    old, new = g.OLD_SHOES + 1, g.NEW_SHOES + 1  # the numbers typed
+    text = run(grouped_kb, *TO_HABITS, f"{new} 1 {old}", f"{new}", "2")
+    assert "You picked both “Old shoes” and “New shoes”: pick the one that fits." in text
+    assert "That option goes alone" not in text
+    assert text.count("Which of these fit?") == 2  # asked again once, then answered
+    assert "Shoes?" in text

@@ -18,6 +18,9 @@ from t2bot.knowledge.summary import (
 from t2bot.triage import engine
 from t2bot.triage.engine import Escalation, FlowState, Result, ShortEnding, Step
 from t2bot.triage.ids import path_digit
+from tests.t2bot.triage.grouped import grouped_kb
+
+__all__ = ["grouped_kb"]  # a fixture
 
 
 def _brute_force(kb: Knowledge) -> dict[str, Counter[int]]:
@@ -82,6 +85,20 @@ def test_checklist_combinations_are_counted_like_tapping_each(checklist_kb: Know
     # 4 options to combine (one reports an emergency sign) and 2 alone: 15 + 2 combinations.
     habits = checklist_kb.node("habits")
     assert sum(checklist_classes(checklist_kb, habits).values()) == 17
+
+
+def test_one_of_groups_are_counted_like_tapping_each(grouped_kb: Knowledge) -> None:
+    """A ``one_of`` group adds none or exactly one of its options: the counted table equals
+    picking every combination through the engine (which refuses two of one group)."""
+    found = {kind: counts for kind, counts in tap_distribution(grouped_kb).items() if counts}
+    assert found == _brute_force(grouped_kb)
+    # Units: aero time (3 options), shoes (2), night pain, numbness; and 2 options alone:
+    # 4 * 3 * 2 * 2 - 1 + 2 combinations (without groups 2**7 - 1 + 2).
+    habits = grouped_kb.node("habits")
+    assert sum(checklist_classes(grouped_kb, habits).values()) == 49
+    from t2bot.knowledge.validate import checklist_combinations
+
+    assert checklist_combinations(grouped_kb, habits) == (4 * 3 * 2, 4 * 3 * 2 - 1 + 2)
 
 
 def test_fewest_taps_per_emergency_sign(real_kb: Knowledge, checklist_kb: Knowledge) -> None:

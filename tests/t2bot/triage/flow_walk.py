@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from t2bot.knowledge.model import Knowledge, allowed
+from t2bot.knowledge.validate import checklist_units
 from t2bot.triage import engine
 from t2bot.triage.engine import FlowState, Outcome, Step
 from t2bot.triage.ids import path_digit
@@ -236,7 +237,8 @@ LARGE_CHECKLIST_PICKS = 2
 def checklist_classes(kb: Knowledge, node: Any) -> list[tuple[list[int], int]]:
     """A representative combination of each class of a checklist's combinations, and how many
     combinations it stands for. Built option by option (a class of the first k options grows
-    by the next option or not), so the classes, not the 2**n combinations, are listed;
+    by the next option or not; by one option of a ``one_of`` group or none), so the classes,
+    not the 2**n combinations, are listed;
     exclusive options are their own classes. Combinations with an emergency sign are one
     class per sign set (the check ends there). Large checklists: see ``FULL_CHECKLIST``."""
 
@@ -250,17 +252,18 @@ def checklist_classes(kb: Knowledge, node: Any) -> list[tuple[list[int], int]]:
     classes: dict[Any, tuple[list[int], int]] = {effect([]): ([], 1)}
     options = sum(1 for answer in node.answers if not answer.exclusive)
     most = len(node.answers) if options <= FULL_CHECKLIST else LARGE_CHECKLIST_PICKS
-    for index, answer in enumerate(node.answers):
-        if answer.exclusive:
-            continue
+    index_of = {id(answer): i for i, answer in enumerate(node.answers)}
+    for unit in checklist_units(node):  # a one_of group adds none or exactly one option
         grown = dict(classes)
-        for picked, ways in classes.values():
-            if len(picked) >= most:
-                continue
-            now = [*picked, index]
-            key = effect(now)
-            old = grown.get(key)
-            grown[key] = (old[0], old[1] + ways) if old else (now, ways)
+        for answer in unit:
+            index = index_of[id(answer)]
+            for picked, ways in classes.values():
+                if len(picked) >= most:
+                    continue
+                now = sorted([*picked, index])
+                key = effect(now)
+                old = grown.get(key)
+                grown[key] = (old[0], old[1] + ways) if old else (now, ways)
         classes = grown
     del classes[effect([])]  # nothing picked is no answer
     found = list(classes.values())

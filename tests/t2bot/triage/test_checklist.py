@@ -15,12 +15,17 @@ from t2bot.triage.engine import (
     Escalation,
     FlowError,
     FlowState,
+    PicksConflict,
     Result,
     Step,
     checklist_width,
     encode_picks,
 )
 from t2bot.triage.ids import FlowId
+from tests.t2bot.triage import grouped as g
+from tests.t2bot.triage.grouped import grouped_kb
+
+__all__ = ["grouped_kb"]  # a fixture
 
 #: None on both red-flag screens, "Lower back on the run", "Yes, by far": the checklist.
 TO_HABITS = "00" + "0" + "0"
@@ -258,3 +263,116 @@ def test_the_all_paths_walk_merges_checklist_combinations_exactly(
     # Every outcome a member can reach is among the walk's ways, and nothing else is.
     assert {strip(way.outcome) for way in ways} == {strip(o) for _p, o in every}
     assert max(way.longest for way in ways) == 6  # 6 screens: the checklist is one tap
+
+
+def test_two_alternatives_of_one_group_are_refused_with_their_labels(
+    grouped_kb: Knowledge,
+) -> None:
+    state = at_habits(grouped_kb).state
+    with pytest.raises(PicksConflict) as raised:
+        engine.check(grouped_kb, state, [g.NEW_SHOES, g.LONG_AERO, g.OLD_SHOES])
+    assert raised.value.labels == ("Old shoes", "New shoes")
+    assert raised.value.message == (
+        "You picked both “Old shoes” and “New shoes”: pick the one that fits."
+    )
+    with pytest.raises(PicksConflict) as raised:
+        engine.check(grouped_kb, state, [g.SHORT_AERO, g.NEVER_AERO])
+    assert raised.value.labels == ("Short rides in aero", "Never in aero")
+    # One of each group, with options outside the groups, goes on.
+    after = engine.check(grouped_kb, state, [g.SHORT_AERO, g.NEW_SHOES, g.NIGHT_PAIN])
+    assert isinstance(after, Step) and after.node.id == "shoes"
+
+
+def test_a_path_with_two_alternatives_is_tampered_not_a_slip(grouped_kb: Knowledge) -> None:
+    """No menu of ours produces such digits: a plain FlowError ("not valid any more")."""
+    digits = encode_picks(len(grouped_kb.node("habits").answers), [g.LONG_AERO, g.SHORT_AERO])
+    with pytest.raises(FlowError) as raised:
+        engine.current(grouped_kb, FlowState(TO_HABITS + digits))
+    assert not isinstance(raised.value, PicksConflict)
+
+
+def test_groups_change_the_version(grouped_kb: Knowledge) -> None:
+    from t2bot.knowledge.loader import flow_version
+
+    node = grouped_kb.node("habits")
+    ungrouped = [a.model_copy(update={"one_of": None}) for a in node.answers]
+    nodes = [
+        n.model_copy(update={"answers": ungrouped}) if n.id == "habits" else n
+        for n in grouped_kb.nodes
+    ]
+    assert flow_version(grouped_kb.model_copy(update={"nodes": nodes})) != grouped_kb.version
+    assert flow_version(grouped_kb) == grouped_kb.version
+
+
+def test_the_all_paths_walk_merges_grouped_combinations_exactly(grouped_kb: Knowledge) -> None:
+    from t2bot.knowledge.validate import count_paths
+    from tests.t2bot.triage.flow_walk import all_ways
+
+    every = _every_path(grouped_kb)
+    ways = all_ways(grouped_kb)
+    assert sum(way.paths for way in ways) == len(every) == count_paths(grouped_kb)
+
+    def strip(outcome: object) -> str:
+        return re.sub(r"path='[0-9a-z]*', ", "", repr(outcome))
+
+    assert {strip(way.outcome) for way in ways} == {strip(o) for _p, o in every}
+    # Two of one group are never among the walk's representatives.
+    habits = grouped_kb.node("habits")
+    for way in ways:
+        for screen in engine.screens(grouped_kb, way.state.path):
+            if screen.node.id == "habits":
+                groups = [habits.answers[i].one_of for i in screen.picked]
+                named = [g for g in groups if g]
+                assert len(named) == len(set(named))
+
+
+#: Options of the real cause checklists that exclude each other (knowledge/flow.yaml).
+REAL_ALTERNATIVES = [
+    ("aero_bike", "I rarely train on aero bars", "I train on aero bars a lot"),
+    ("aero_bike", "I train on aero bars sometimes", "I train on aero bars a lot"),
+    ("aero_bike", "Had a pro bike fit", "Never had a bike fit"),
+    ("aero_bike", "Running shoes worn or high mileage", "Running shoes in good shape"),
+    ("aero_bike", "Brand-new running shoes, not run in yet", "Running shoes in good shape"),
+    (
+        "aero_bike",
+        "I often run straight off the bike (bricks)",
+        "I rarely run straight off the bike",
+    ),
+    ("road_bike", "The ride was much longer than ever", "The ride was a bit longer than usual"),
+    ("road_bike", "Had a pro bike fit, comfortable", "Never had a bike fit"),
+    ("road_bike", "Running shoes worn or high mileage", "Brand-new running shoes, not run in yet"),
+    ("run_load", "Shoes worn or high mileage", "Shoes fairly new and broken in"),
+    ("neck_setup", "Never had a bike fit", "Had a pro bike fit"),
+    ("habits", "Stretching less than I used to", "I have never had a stretching routine"),
+    ("habits", "I have never had a stretching routine", "Keeping up my stretching"),
+    ("habits", "No core or back strength work", "Regular core or back strength work"),
+    ("habits", "Hip: the other thigh stayed flat", "Hip: the other thigh lifted off the bed"),
+    ("habits", "Leg raise: nearly upright, both legs", "Leg raise: about halfway or lower"),
+]
+#: ... and options that can both be true, which stay free.
+REAL_TOGETHER = [
+    ("aero_bike", "It comes on in training", "It comes on in races"),
+    ("aero_bike", "My longest time in aero so far", "Longer in aero than usual"),
+    ("swim_sets", "Head up a lot (sighting, breaststroke)", "I lift my head to breathe"),
+    ("habits", "Leg raise: about halfway or lower", "Leg raise: pain or tingling down the leg"),
+    ("habits", "Stretching less than I used to", "No core or back strength work"),
+]
+
+
+@pytest.mark.parametrize(("node_id", "first", "second"), REAL_ALTERNATIVES + REAL_TOGETHER)
+def test_the_real_cause_checklists_refuse_only_true_alternatives(
+    real_kb: Knowledge, node_id: str, first: str, second: str
+) -> None:
+    from tests.t2bot.triage.flow_walk import paths_to_nodes
+
+    state = FlowState(paths_to_nodes(real_kb)[node_id])
+    step = engine.current(real_kb, state)
+    assert isinstance(step, Step) and step.node.id == node_id
+    labels = [answer.label for answer in step.node.answers]
+    picked = [labels.index(first), labels.index(second)]
+    if (node_id, first, second) in REAL_ALTERNATIVES:
+        with pytest.raises(PicksConflict) as raised:
+            engine.check(real_kb, state, picked)
+        assert set(raised.value.labels) == {first, second}
+    else:
+        engine.check(real_kb, state, picked)  # no PicksConflict

@@ -66,6 +66,32 @@ CASES = {
         "{label: Not sure, exclusive: true, weights",
         ["a 'not sure' answer is not evidence"],
     ),
+    "one_of_on_a_question": (
+        "      - {label: Fine, end: result}",
+        "      - {label: Fine, end: result, one_of: shoe_state}",
+        "{label: Fine, end: result, one_of: shoe_state}",
+        ["'one_of' is only for checklist options"],
+    ),
+    "one_of_with_one_option": (
+        OPTION,
+        OPTION.replace("weights:", "one_of: aero_time, weights:"),
+        "one_of: aero_time",
+        ["no other option of this checklist has 'one_of: aero_time'", "at least two options"],
+    ),
+    "one_of_mistyped": (
+        "      - {label: Old shoes,",
+        "      - {label: New shoes, one_of: shoe_state}\n"
+        "      - {label: Old shoes, one_of: shoe_stat,",
+        "one_of: shoe_stat,",
+        ["'one_of: shoe_stat'", "(did you mean 'shoe_state'?)"],
+    ),
+    "one_of_on_an_exclusive_option": (
+        "- {label: Not sure, exclusive: true}",
+        "- {label: Not sure, exclusive: true, one_of: unsure}\n"
+        "      - {label: Rather not say, exclusive: true, one_of: unsure}",
+        "{label: Not sure, exclusive: true, one_of: unsure}",
+        ["an exclusive option is already picked alone: leave out 'one_of'"],
+    ),
     "one_option_to_combine": (
         "      - {label: Old shoes,",
         "      - {exclusive: true, label: Old shoes,",
@@ -108,6 +134,23 @@ def test_a_checklist_needs_two_options_to_combine(tmp_path: Path) -> None:
     text = flow.read_text(encoding="utf-8")
     for label in ("Long rides in aero", "Pain at night"):
         text = text.replace(f"- {{label: {label},", f"- {{exclusive: true, label: {label},")
+    flow.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as raised:
+        load_knowledge(folder)
+    assert "at least two options that can be picked together" in str(raised.value)
+
+
+def test_one_group_alone_cannot_be_combined(tmp_path: Path) -> None:
+    """Options that all exclude each other are one choice: a question, not a checklist."""
+    find, replace, line_of, _ = CASES["one_option_to_combine"]
+    folder, _line = _edited(tmp_path, find, replace, line_of)
+    flow = folder / "flow.yaml"
+    text = flow.read_text(encoding="utf-8")
+    for label in ("Long rides in aero", "Pain at night"):
+        text = text.replace(f"- {{label: {label},", f"- {{one_of: which, label: {label},")
+    flow.write_text(text, encoding="utf-8")
+    load_knowledge(folder)  # the group and "Numb between the legs" combine
+    text = text.replace("- {label: Numb between", "- {one_of: which, label: Numb between")
     flow.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeError) as raised:
         load_knowledge(folder)
