@@ -59,6 +59,21 @@ SETTINGS_WAIT = 0.5
 FOLLOW_UP_AFTER = timedelta(days=7)
 
 
+def decoded(match: re.Match[str]) -> FlowId | None:
+    """The state a flow button's or menu's id holds; ``None`` when a part is out of range (the
+    callback then answers politely)."""
+    try:
+        return FlowId.from_match(match)
+    except BadFlowId:
+        return None
+
+
+async def owner_of_flow_allowed(interaction: discord.Interaction, fid: FlowId | None) -> bool:
+    """Only the member who started the check may tap on it (an ephemeral refusal otherwise)."""
+    owner = None if fid is None else fid.member_id
+    return await owner_tap_allowed(interaction, owner, NOT_YOURS)
+
+
 class FlowButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=FlowId.TEMPLATE
 ):
@@ -76,15 +91,10 @@ class FlowButton(
         item: discord.ui.Item[Any],
         match: re.Match[str],
     ) -> FlowButton:
-        try:
-            fid: FlowId | None = FlowId.from_match(match)
-        except BadFlowId:
-            fid = None
-        return cls(discord.ui.Button(custom_id=match.group(0), label="?"), fid)
+        return cls(discord.ui.Button(custom_id=match.group(0), label="?"), decoded(match))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        owner = None if self.fid is None else self.fid.member_id
-        return await owner_tap_allowed(interaction, owner, NOT_YOURS)
+        return await owner_of_flow_allowed(interaction, self.fid)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         fid = self.fid
@@ -116,15 +126,10 @@ class FlowSelect(
         item: discord.ui.Item[Any],
         match: re.Match[str],
     ) -> FlowSelect:
-        try:
-            fid: FlowId | None = FlowId.from_match(match)
-        except BadFlowId:
-            fid = None
-        return cls(discord.ui.Select(custom_id=match.group(0)), fid)
+        return cls(discord.ui.Select(custom_id=match.group(0)), decoded(match))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        owner = None if self.fid is None else self.fid.member_id
-        return await owner_tap_allowed(interaction, owner, NOT_YOURS)
+        return await owner_of_flow_allowed(interaction, self.fid)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         fid = self.fid
