@@ -21,6 +21,8 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 ButtonLabel = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
 #: A select-menu option's label or description (Discord allows 100); answer buttons allow 80
 #: (checked where the button is rendered, ``t2bot.knowledge.rendered``).
+#: A note's ``brief``, on the Summary page under its heading: one short line on a phone.
+NOTE_BRIEF = 100
 OptionText = Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
 
 
@@ -201,6 +203,14 @@ class Note(Strict):
     """Shown when any of these facts is set; left out: shown on every self-care result."""
     heading: Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
     text: Text
+    brief: (
+        Annotated[
+            str, StringConstraints(min_length=1, max_length=NOTE_BRIEF, strip_whitespace=True)
+        ]
+        | None
+    ) = None
+    """The note in a few words for the Summary page (notes with ``when``); ``text`` is whole on
+    the What to try page."""
     sources: list[str] = Field(min_length=1)
 
 

@@ -458,6 +458,11 @@ def _context_keys(kb: Knowledge, fact_ids: set[str]) -> Iterator[Problem]:
         for f_index, fact in enumerate(note.when):
             if fact not in fact_ids:
                 yield ("notes", n_index, "when", f_index), _unknown_fact(fact)
+        if note.when and not note.brief:
+            yield (
+                ("notes", n_index),
+                "a note with 'when' needs a 'brief': the few words shown on the Summary page",
+            )
     if kb.notes and not any(not note.when for note in kb.notes):
         yield ("notes",), "at least one note must have no 'when': it is on every self-care result"
     for section in ("contributors", "tips", "stretches"):

@@ -254,12 +254,17 @@ def _summary(kb: Knowledge, result: Result) -> tuple[str, list[Section]]:
             why = f": {ranked.reasons[0]}" if ranked.reasons else ""
             lines.append(f"{place}. {ranked.contributor.name}{why}")
     personal = [note for note in result.notes if note.when]  # pregnant, neck, assessed ...
-    tips = summary_tips(result)[: SUMMARY_TIPS - 1] if personal else summary_tips(result)
+    # Each note said for what this member told us replaces one tip here (both stay whole on the
+    # What to try page), so the Summary stays one phone screen.
+    tips = summary_tips(result)[: max(0, SUMMARY_TIPS - len(personal))]
     if tips:
         lines += ["", f"**{words.try_first}**"]
         lines += [f"• {first_sentence(tip.text)}" for tip in tips]
-    for note in personal:  # said for what this member told us; it replaces one tip here
-        lines += ["", f"**{note.heading}:** {first_sentence(note.text)}"]
+    if personal:
+        lines.append("")
+        lines += [
+            f"**{note.heading}:** {note.brief or first_sentence(note.text)}" for note in personal
+        ]
     lines += ["", f"**{words.safety_net}**", "", words.more]
     return "\n".join(lines), []
 

@@ -344,8 +344,34 @@ def test_result_without_an_advice_question_on_the_way(real_folder: Path) -> None
 
 def test_a_note_for_everyone_is_required(real_folder: Path) -> None:
     text = (real_folder / "flow.yaml").read_text()
-    text = text.replace("  - id: ng59_basics\n", "  - id: ng59_basics\n    when: [neck]\n")
-    text = text.replace("  - id: ces_safety_net\n", "  - id: ces_safety_net\n    when: [neck]\n")
+    brief = "    brief: A few words.\n"
+    text = text.replace("  - id: ng59_basics\n", f"  - id: ng59_basics\n    when: [neck]\n{brief}")
+    text = text.replace(
+        "  - id: ces_safety_net\n", f"  - id: ces_safety_net\n    when: [neck]\n{brief}"
+    )
     (real_folder / "flow.yaml").write_text(text)
     problem = only_problem(real_folder)
     assert "at least one note must have no 'when'" in problem
+
+
+def test_a_note_for_some_members_needs_its_brief_line(real_folder: Path) -> None:
+    """The Summary shows a note with `when` in a few words (`brief`), so it stays one screen."""
+    edit(
+        real_folder,
+        "flow.yaml",
+        "    brief: >-\n      if it changes, spreads or gets worse, or a warning sign appears.\n",
+        "",
+    )
+    problem = only_problem(real_folder)
+    assert "flow.yaml:" in problem and "(id: assessed)" in problem and "needs a 'brief'" in problem
+
+
+def test_a_brief_line_is_short(real_folder: Path) -> None:
+    edit(
+        real_folder,
+        "flow.yaml",
+        "      if it changes, spreads or gets worse, or a warning sign appears.\n",
+        "      " + "if it changes, spreads or gets worse, " * 4 + "or a warning sign appears.\n",
+    )
+    problem = only_problem(real_folder)
+    assert "flow.yaml:" in problem and "brief" in problem and "100" in problem

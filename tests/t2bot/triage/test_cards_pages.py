@@ -6,11 +6,20 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterator
 
-from t2bot.knowledge.model import Knowledge, Urgency
+from t2bot.knowledge.model import Contributor, Knowledge, Tip, Urgency, allowed
 from t2bot.triage import engine
 from t2bot.triage.answers import plain_text, summarize
-from t2bot.triage.cards import PAGES, outcome_card, page_card
-from t2bot.triage.engine import Escalation, FlowState, Result, Step
+from t2bot.triage.cards import PAGES, first_sentence, outcome_card, page_card, summary_tips
+from t2bot.triage.engine import (
+    MAX_STRETCHES,
+    MAX_TIPS,
+    RESULT,
+    Escalation,
+    FlowState,
+    RankedContributor,
+    Result,
+    Step,
+)
 from tests.t2bot.triage.flow_walk import all_paths
 
 #: One phone screen: about 600 characters of text above the reminder, never more than this.
@@ -141,3 +150,123 @@ def test_pages_fit_when_a_member_ticks_everything(real_kb: Knowledge) -> None:
             for label in answer.split("; "):
                 assert label in clinician
     assert seen >= 50
+
+
+Route = tuple[frozenset[str], frozenset[str]]
+"""The facts a path to a ranked result declares, and the screens it answers from its first
+``advice`` question on (the only answers that carry points and reasons)."""
+
+
+def _result_routes(kb: Knowledge) -> set[Route]:
+    """Every (facts, cause screens) a path to a ranked result can have: exact, as a checklist's
+    combinations are grouped by the facts they add (``checklist_classes``)."""
+    from functools import cache
+
+    from t2bot.knowledge.summary import checklist_classes
+
+    @cache
+    def walk(node_id: str, facts: frozenset[str], causes: bool) -> frozenset[Route]:
+        node = kb.node(node_id)
+        causes = causes or node.advice
+        here = frozenset([node_id]) if causes else frozenset()
+        found: set[Route] = set()
+
+        def leave(target: str | None, end: str | None, now: frozenset[str]) -> None:
+            if target is not None:
+                found.update((f, here | screens) for f, screens in walk(target, now, causes))
+            elif end == RESULT:
+                found.add((now, here))
+
+        if node.kind == "red_flags":
+            leave(node.next, None, facts)
+        elif node.kind == "checklist":
+            for _signs, new_facts, emergency in checklist_classes(kb, node):
+                if not emergency:
+                    leave(node.next, node.end, facts | new_facts)
+        else:
+            for answer in node.answers:
+                leave(answer.next, answer.end, facts | frozenset(answer.sets))
+        return frozenset(found)
+
+    return set(walk(kb.start, frozenset(), False))
+
+
+def _heaviest_result(kb: Knowledge, page: str, route: Route, named: bool = True) -> Result:
+    """A result at least as long as any path on this route can give, for one page: of the
+    contributors its screens can point to and its facts allow, those with the longest texts and
+    every reason the screens can give them; the longest tips and stretches that fit; every note
+    for its facts (notes depend on the facts alone). On the Sources page, every item that can
+    be named. Reachable or not: a page puts these texts one after the other, so if this fits,
+    every real result on the route fits, including the combinations of the large checklists
+    that the all-paths walk only samples (``FULL_CHECKLIST``). ``named=False``: the result
+    when nothing stands out (general tips only)."""
+    facts, screens = route
+    whys: dict[str, list[str]] = {}
+    for node_id in screens:
+        for answer in kb.node(node_id).answers:
+            for cid, points in answer.weights.items():
+                reasons = whys.setdefault(cid, [])
+                if points > 0 and answer.why and answer.why not in reasons:
+                    reasons.append(answer.why)
+    longest_first = {cid: sorted(reasons, key=len, reverse=True) for cid, reasons in whys.items()}
+
+    def weight(contributor: Contributor) -> int:
+        reasons = longest_first[contributor.id]
+        if page == "summary":  # the name and the first reason
+            return len(contributor.name) + (len(reasons[0]) if reasons else 0)
+        texts = [contributor.name, contributor.summary, contributor.evidence_note or ""]
+        return sum(map(len, texts)) + sum(len(reason) + 2 for reason in reasons)
+
+    def tip_length(tip: Tip) -> int:
+        if page == "summary":
+            return len(first_sentence(tip.text))
+        return len(tip.text) + len(tip.evidence_note or "")
+
+    fitting = [c for c in kb.contributors if c.id in whys and allowed(c, facts)] if named else []
+    heaviest = sorted(fitting, key=weight, reverse=True)
+    if page != "sources":
+        heaviest = heaviest[: kb.meta.max_contributors]
+    ranked = tuple(
+        RankedContributor(c, 99, tuple(longest_first[c.id][: 1 if page == "summary" else None]))
+        for c in heaviest
+    )
+    tip_ids = {t for c in fitting for t in c.tips} | {t.id for t in kb.tips if t.general}
+    tips = sorted(
+        (t for t in kb.tips if t.id in tip_ids and allowed(t, facts)), key=tip_length, reverse=True
+    )
+    if page == "summary":  # the Summary leaves out tips whose safety note must go with them
+        tips = summary_tips(Result((), tuple(tips), ()))
+    elif page != "sources":
+        tips = tips[:MAX_TIPS]
+    ids = {c.id for c in fitting}
+    stretches = sorted(
+        (s for s in kb.stretches if set(s.addresses) & ids and allowed(s, facts)),
+        key=lambda s: len(s.name) + len(s.dose),
+        reverse=True,
+    )
+    notes = tuple(note for note in kb.notes if not note.when or set(note.when) & facts)
+    return Result(ranked, tuple(tips), tuple(stretches[:MAX_STRETCHES]), "", notes, facts)
+
+
+def test_no_combination_of_answers_can_overfill_a_page(real_kb: Knowledge) -> None:
+    """An upper bound for every path: on every route to a result, the heaviest possible result
+    fits every page (Discord's limits, nothing cut), and its Summary stays within one phone
+    screen. (The clinician page is rebuilt from the path and falls back to the copy alone:
+    ``test_pages_fit_when_a_member_ticks_everything``.)"""
+    from t2bot.render.card import cut_marks, problems
+
+    routes = _result_routes(real_kb)
+    assert len({screens for _facts, screens in routes}) >= 5  # aero, road, run, swim, neck
+    longest = 0
+    for route in routes:
+        for page in PAGES:
+            if page == "clinician":
+                continue
+            for named in (True, False):
+                result = _heaviest_result(real_kb, page, route, named)
+                card = page_card(real_kb, result, page, "112")
+                assert not problems(card) and not cut_marks(card), (page, route, problems(card))
+                if page == "summary":
+                    longest = max(longest, len(card.body))
+                    assert len(card.body) <= SUMMARY_MOST, (len(card.body), route)
+    assert longest > SUMMARY_TYPICAL  # the bound is a real one, not an empty card
