@@ -86,7 +86,8 @@ def _all_ways(kb: Knowledge) -> list[Way]:
     same facts. Every such cause path is walked once, after the first way into its advice
     question (an adult who is not pregnant): the product with the other ways in (pregnant,
     postpartum, already checked), which only filter items and add notes, is NOT enumerated
-    here; ``test_facts_filter_every_item`` covers those facts item by item. The ranked answer
+    here; ``test_facts_filter_every_item`` covers those facts item by item, and the page-size
+    bound (``test_no_combination_of_answers_can_overfill_a_page``) every route with them. The ranked answer
     is computed by the engine (``engine.rank``) and equal answers are merged again."""
     used = _used_facts(kb)
     entries: dict[Any, str] = {}
@@ -229,7 +230,9 @@ def _picks(kb: Knowledge, node: Any) -> list[tuple[list[int], str, int]]:
 #: its own reason, so nearly 2**n classes) is walked in every combination of at most
 #: ``LARGE_CHECKLIST_PICKS`` options: every option alone and with every other option of the
 #: same screen, times every class of the other screens. Members who tick more are covered
-#: by the case suite (tests/t2bot/triage/cases/) and by the knowledge check's per-item tests.
+#: by the case suite (tests/t2bot/triage/cases/), the knowledge check's per-item tests, the
+#: tick-everything walk, and for page sizes by an upper bound over every route to a result
+#: (``test_no_combination_of_answers_can_overfill_a_page``).
 FULL_CHECKLIST = 10
 LARGE_CHECKLIST_PICKS = 2
 
