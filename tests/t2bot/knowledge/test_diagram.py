@@ -67,8 +67,8 @@ def test_red_flag_exits_carry_their_urgency(real_kb: Knowledge) -> None:
 
 def test_answers_to_the_same_screen_share_one_numbered_arrow(real_kb: Knowledge) -> None:
     graph = flow_graph(real_kb)
-    course = [e for e in graph.edges if e.source == "duration"]
-    assert {e.target: e.label for e in course} == {"sessions": "1-4", "assessed": "5-6"}
+    legs = {e.target: e.label for e in graph.edges if e.source == "leg_symptoms"}
+    assert legs["onset"] == "1" and legs["leg_test"] == "2-3, 5"
     assert [e.label for e in graph.edges if e.source == "habits"] == [""]  # all answers: no label
     assert graph.safety == ("red_flags",)  # the emergency screen comes first
 

@@ -304,13 +304,13 @@ def test_not_sure_is_never_evidence(real_folder: Path) -> None:
     edit(
         real_folder,
         "flow.yaml",
-        "      - label: Not sure\n        next: sessions\n",
-        "      - label: Not sure\n        next: sessions\n"
+        "      - label: Not sure\n        next: leg_test\n",
+        "      - label: Not sure\n        next: leg_test\n"
         "        weights:\n          bike_fit: 1\n"
         "        why: you are not sure your position suits you\n",
     )
     problem = only_problem(real_folder)
-    assert "(id: assessed) > answers[3]" in problem and "not evidence" in problem
+    assert "(id: leg_symptoms) > answers[4]" in problem and "not evidence" in problem
 
 
 def test_a_sign_no_answer_reports(real_folder: Path) -> None:
