@@ -201,6 +201,8 @@ class Note(Strict):
     id: Id
     when: list[Id] = Field(default_factory=list)
     """Shown when any of these facts is set; left out: shown on every self-care result."""
+    unless: list[Id] = Field(default_factory=list)
+    """Not shown when any of these facts is set (another note says it for them)."""
     heading: Annotated[str, StringConstraints(min_length=1, max_length=60, strip_whitespace=True)]
     text: Text
     brief: (

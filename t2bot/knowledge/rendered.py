@@ -157,16 +157,19 @@ def _paths(kb: Knowledge) -> dict[str, str]:
 
 def screen_targets(kb: Knowledge, node: Node) -> list[tuple[str, str | None]]:
     """(path digits, next node) for each way on from ``node``: every answer of a question,
-    "none" on a red-flag screen, and for a checklist its first option that reports no
-    emergency sign (every combination goes to the same ``next``)."""
+    "none" on a red-flag screen, and for a checklist its first option that reports no sign
+    (else no emergency sign; every combination goes to the same ``next``), so the screens
+    after it, advice ones too, are reached."""
     if node.kind == "red_flags":
         return [(path_digit(0), node.next)]
     if node.kind == "checklist":
-        for i, answer in enumerate(node.answers):
-            sign = kb.sign(answer.sign) if answer.sign else None
-            if sign is None or sign.urgency is not Urgency.emergency:
-                return [(engine.encode_picks(len(node.answers), [i]), node.next)]
-        return []
+        calm = [i for i, answer in enumerate(node.answers) if not answer.sign]
+        calm += [
+            i
+            for i, answer in enumerate(node.answers)
+            if answer.sign and kb.sign(answer.sign).urgency is not Urgency.emergency
+        ]
+        return [(engine.encode_picks(len(node.answers), calm[:1]), node.next)] if calm else []
     return [(path_digit(i), answer.next) for i, answer in enumerate(node.answers)]
 
 

@@ -455,9 +455,10 @@ def _context_keys(kb: Knowledge, fact_ids: set[str]) -> Iterator[Problem]:
         if flag.id not in reported:
             yield ("signs", s_index), "no answer reports this sign (add 'sign:' to an answer)"
     for n_index, note in enumerate(kb.notes):
-        for f_index, fact in enumerate(note.when):
-            if fact not in fact_ids:
-                yield ("notes", n_index, "when", f_index), _unknown_fact(fact)
+        for key in ("when", "unless"):
+            for f_index, fact in enumerate(getattr(note, key)):
+                if fact not in fact_ids:
+                    yield ("notes", n_index, key, f_index), _unknown_fact(fact)
         if note.when and not note.brief:
             yield (
                 ("notes", n_index),

@@ -363,6 +363,12 @@ def _finish(kb: Knowledge, walk: _Walk, path: str) -> Outcome:
     return ShortEnding(kb.ending(walk.end))
 
 
+def note_applies(note: Note, facts: frozenset[str]) -> bool:
+    """Whether a result with these facts carries ``note`` (``when``: any is set; ``unless``:
+    none is set)."""
+    return (not note.when or bool(set(note.when) & facts)) and not set(note.unless) & facts
+
+
 def rank(
     kb: Knowledge,
     chosen: list[tuple[Node, Answer]],
@@ -393,7 +399,7 @@ def rank(
     ranked = tuple(
         RankedContributor(kb.contributor(cid), scores[cid], tuple(reasons[cid])) for cid in named
     )
-    notes = tuple(note for note in kb.notes if not note.when or set(note.when) & facts)
+    notes = tuple(note for note in kb.notes if note_applies(note, facts))
     if not ranked:
         tips = tuple(tip for tip in kb.tips if tip.general and allowed(tip, facts))
         return Result((), tips[:MAX_TIPS], (), path, notes, facts, waived)

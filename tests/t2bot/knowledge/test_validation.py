@@ -354,12 +354,18 @@ def test_a_note_for_everyone_is_required(real_folder: Path) -> None:
     assert "at least one note must have no 'when'" in problem
 
 
+ASSESSED_BRIEF = (
+    "      to whoever checked it, if it changes, spreads or gets worse,"
+    " or a warning sign appears.\n"
+)
+
+
 def test_a_note_for_some_members_needs_its_brief_line(real_folder: Path) -> None:
     """The Summary shows a note with `when` in a few words (`brief`), so it stays one screen."""
     edit(
         real_folder,
         "flow.yaml",
-        "    brief: >-\n      if it changes, spreads or gets worse, or a warning sign appears.\n",
+        f"    brief: >-\n{ASSESSED_BRIEF}",
         "",
     )
     problem = only_problem(real_folder)
@@ -370,8 +376,8 @@ def test_a_brief_line_is_short(real_folder: Path) -> None:
     edit(
         real_folder,
         "flow.yaml",
-        "      if it changes, spreads or gets worse, or a warning sign appears.\n",
-        "      " + "if it changes, spreads or gets worse, " * 4 + "or a warning sign appears.\n",
+        ASSESSED_BRIEF,
+        "      to whoever checked it, " + "if it changes, spreads or gets worse, " * 4 + "or so.\n",
     )
     problem = only_problem(real_folder)
     assert "flow.yaml:" in problem and "brief" in problem and "100" in problem

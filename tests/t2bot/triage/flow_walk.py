@@ -87,8 +87,9 @@ def _all_ways(kb: Knowledge) -> list[Way]:
     question (an adult who is not pregnant): the product with the other ways in (pregnant,
     postpartum, already checked), which only filter items and add notes, is NOT enumerated
     here; ``test_facts_filter_every_item`` covers those facts item by item, and the page-size
-    bound (``test_no_combination_of_answers_can_overfill_a_page``) every route with them. The ranked answer
-    is computed by the engine (``engine.rank``) and equal answers are merged again."""
+    bound (``test_no_combination_of_answers_can_overfill_a_page``) every route with them. The
+    ranked answer is computed by the engine (``engine.rank``) and equal answers are merged
+    again."""
     used = _used_facts(kb)
     entries: dict[Any, str] = {}
     ways: dict[Any, Way] = {}
@@ -330,8 +331,9 @@ def _key(kb: Knowledge, path: str, used: frozenset[str]) -> Any:
 
 
 def paths_to_nodes(kb: Knowledge) -> dict[str, str]:
-    """A shortest path (breadth first, earlier answers first) to every screen a member can see.
-    Answers that end the check (an emergency sign) lead nowhere."""
+    """A shortest path (breadth first, earlier answers first) to every screen a member can see,
+    one without a warning sign pending where there is one. Answers that end the check (an
+    emergency sign) lead nowhere."""
     from collections import deque
 
     paths = {kb.start: ""}
@@ -345,9 +347,13 @@ def paths_to_nodes(kb: Knowledge) -> dict[str, str]:
         else:
             targets = [(path_digit(i), answer.next) for i, answer in enumerate(node.answers)]
         for digits, nxt in targets:
-            if nxt and nxt not in paths:
-                path = paths[node.id] + digits
-                if isinstance(engine.current(kb, FlowState(path)), Step):
-                    paths[nxt] = path
-                    queue.append(nxt)
+            if not nxt:
+                continue
+            path = paths[node.id] + digits
+            calm = not engine._walk(kb, path).pending()
+            # a path with a sign pending ends before the advice screens: prefer one without
+            better = nxt not in paths or (calm and engine._walk(kb, paths[nxt]).pending())
+            if better and isinstance(engine.current(kb, FlowState(path)), Step):
+                paths[nxt] = path
+                queue.append(nxt)
     return paths

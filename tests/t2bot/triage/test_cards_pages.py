@@ -122,6 +122,8 @@ def _ticking_everything(kb: Knowledge, seed: int) -> Iterator[Result]:
                     if group is not None:
                         groups.add(group)
                     picked.append(i)
+                if not picked:  # every option reports a sign: "None of these"
+                    picked = [i for i, a in enumerate(node.answers) if a.exclusive][:1]
                 move = actions.check(picked)
             else:
                 calm = [
@@ -244,7 +246,7 @@ def _heaviest_result(kb: Knowledge, page: str, route: Route, named: bool = True)
         key=lambda s: len(s.name) + len(s.dose),
         reverse=True,
     )
-    notes = tuple(note for note in kb.notes if not note.when or set(note.when) & facts)
+    notes = tuple(note for note in kb.notes if engine.note_applies(note, facts))
     return Result(ranked, tuple(tips), tuple(stretches[:MAX_STRETCHES]), "", notes, facts)
 
 

@@ -27,7 +27,7 @@ SAFE = [
     NONE,
     "16 or over",
     "Low back",
-    "No changes",
+    "No, all normal",
     "No, it stays in my back or buttock",
     "Neither",
     NONE,
@@ -70,7 +70,7 @@ AGGRESSIVE = [
 ]
 LOAD_JUMP = [
     *SAFE,
-    "Runs alone",
+    "Only on runs, no ride before",
     " + ".join(
         [
             "It comes on in training",
@@ -271,7 +271,7 @@ def test_cauda_equina_and_leg_signs_are_asked_one_question_at_a_time(real_kb) ->
     # follow-up comes as early as the flow allows), then the legs.
     assert isinstance(low_back, Step) and low_back.node.id == "ces_check"
     assert low_back.node.kind == "question"
-    legs = answer_by_labels(real_kb, [NONE, "16 or over", "Low back", "No changes"])
+    legs = answer_by_labels(real_kb, [NONE, "16 or over", "Low back", "No, all normal"])
     assert isinstance(legs, Step) and legs.node.id == "leg_symptoms"
     buttock = answer_by_labels(real_kb, [NONE, "16 or over", "Buttock or hip"])
     assert isinstance(buttock, Step) and buttock.node.id == "ces_check"
@@ -348,7 +348,7 @@ def test_already_checked_and_unchanged_gives_self_care_with_when_to_go_back(real
     `assessed`, which waives the see-soon signs that allow it, and adds when to go back."""
     checked_label = "Over 6 weeks or recurring, checked by a doctor or physio, unchanged"
     tail = [
-        "Runs alone",
+        "Only on runs, no ride before",
         "It comes on in training + Shoes fairly new and broken in",
         "Keeping up my stretching + Regular core or back strength work",
     ]
@@ -360,7 +360,12 @@ def test_already_checked_and_unchanged_gives_self_care_with_when_to_go_back(real
     checked_leg = answer_by_labels(real_kb, [*sciatica, checked_label, *tail])
     assert isinstance(checked_leg, Result)
     assert [f.id for f in checked_leg.waived] == ["pain_below_knee"]
-    for not_checked in ("Over 6 weeks, not clearly better", "It keeps coming back despite changes"):
+    not_checked_answers = (
+        "Over 6 weeks, not clearly better",
+        "It keeps coming back despite changes I made",
+        "Checked before, but it has changed since",
+    )
+    for not_checked in not_checked_answers:
         changed = answer_by_labels(real_kb, [*SAFE[:8], not_checked])
         assert isinstance(changed, Escalation) and changed.urgency is Urgency.soon
         # the sciatica pattern still counts when the pain was not checked
