@@ -1,7 +1,9 @@
 """Warning signs in plain words: the coach's phrases (knowledge/phrases.yaml) matched against a
 member's text, exactly or with small typos (rapidfuzz), before anything else is answered.
 
-Phrases match in order, with at most one other word among their words. Negations ("no
+Phrases match in order, with at most one other word among their words. A typo keeps the first
+letter, and a few real words are never typos: so "the hills" is not "the chills", "ever" not
+"fever" and "painted" not "fainted", while "chils" and "chlls" still are. Negations ("no
 numbness") are noticed but never stop the escalation: reading a negation wrong would hide an
 emergency, while escalating a negated sign only costs the member a tap ("if you meant you do
 not have this, the full check lets you say so"); only the public "call the emergency number"
@@ -21,6 +23,23 @@ from t2bot.knowledge.model import Flag, Knowledge, Urgency
 TYPO_SCORE = 85
 #: Words shorter than this must be written exactly ("pee" vs "see", "bum" vs "bus").
 TYPO_MIN_LENGTH = 5
+#: Real words that are never read as a typo of a phrase's word, although they are close to one
+#: and start with the same letter ("crushed it on the bike" is not "crashed"). Words that differ
+#: in their first letter ("hills" / "chills", "ever" / "fever") are never typos anyway.
+REAL_WORDS = frozenset(
+    {
+        "crushed",  # crashed
+        "hear",  # heart
+        "heat",  # heart
+        "leaning",  # leaking
+        "moment",  # movement
+        "moments",  # movements
+        "reacting",  # racing
+        "should",  # shoulder
+        "unstable",  # unable
+        "waives",  # waves
+    }
+)
 NEGATIONS = frozenset({"no", "not", "never", "without", "dont", "didnt", "doesnt", "isnt", "nor"})
 #: Words between a negation and the phrase that still count as negating it ("no real numbness").
 NEGATION_REACH = 3
@@ -91,10 +110,16 @@ class PhraseMatcher:
 
 
 def _same(word: str, wanted: str) -> bool:
-    """The same word, or a typo of it: long words only, so "pee" never matches "see"."""
+    """The same word, or a typo of it: long words only, so "pee" never matches "see". A typo
+    starts with the same letter (people rarely mistype the first one): a different first letter
+    makes another word ("hills", "ever", "painted"), as do the ``REAL_WORDS``."""
     if word == wanted:
         return True
     if len(wanted) < TYPO_MIN_LENGTH or abs(len(word) - len(wanted)) > 2:
+        return False
+    if word in REAL_WORDS:
+        return False
+    if word[0] != wanted[0]:
         return False
     return fuzz.ratio(word, wanted) >= TYPO_SCORE
 
