@@ -27,21 +27,22 @@ def _listing(kb: Knowledge, tip: Tip) -> list[Contributor]:
     return [c for c in kb.contributors if tip.id in c.tips]
 
 
-def needs(kb: Knowledge, item: Item) -> set[str]:
-    """Facts that are always set when ``item`` is shown."""
-    own = set(item.needs)
+def _with_contributors(kb: Knowledge, item: Item, key: str) -> set[str]:
+    """``item``'s own ``key`` facts (``needs`` or ``excludes``), plus, for a tip that is not
+    general, those that every contributor listing it has."""
+    own = set(getattr(item, key))
     if isinstance(item, Tip) and not item.general:
         listing = _listing(kb, item)
         if listing:
-            own |= set.intersection(*(set(c.needs) for c in listing))
-    return implied(kb, own)
+            own |= set.intersection(*(set(getattr(c, key)) for c in listing))
+    return own
+
+
+def needs(kb: Knowledge, item: Item) -> set[str]:
+    """Facts that are always set when ``item`` is shown."""
+    return implied(kb, _with_contributors(kb, item, "needs"))
 
 
 def excludes(kb: Knowledge, item: Item) -> set[str]:
     """Facts that are never set when ``item`` is shown."""
-    own = set(item.excludes)
-    if isinstance(item, Tip) and not item.general:
-        listing = _listing(kb, item)
-        if listing:
-            own |= set.intersection(*(set(c.excludes) for c in listing))
-    return own
+    return _with_contributors(kb, item, "excludes")
